@@ -1,0 +1,184 @@
+"""The ``cloudlet`` command: serve, status, accounts."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import logging
+import os
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from cloudlet import __version__
+from cloudlet.core.accounts import DEFAULT_ROOT_SECRET_ACCESS_KEY, Accounts
+from cloudlet.core.clock import Clock
+from cloudlet.core.config import DEFAULT_PORT, DEFAULT_REGION, Config
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="cloudlet", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"cloudlet {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="start the cloud on one endpoint")
+    serve.add_argument("--host", default=os.environ.get("CLOUDLET_HOST", "127.0.0.1"))
+    serve.add_argument(
+        "--port", type=int, default=int(os.environ.get("CLOUDLET_PORT", DEFAULT_PORT))
+    )
+    serve.add_argument("--data-dir", default=os.environ.get("CLOUDLET_DATA_DIR", ".cloudlet"))
+    serve.add_argument("--region", default=os.environ.get("CLOUDLET_REGION", DEFAULT_REGION))
+    serve.add_argument(
+        "--log-level",
+        default=os.environ.get("CLOUDLET_LOG_LEVEL", "info"),
+        choices=["debug", "info", "warning", "error"],
+    )
+    serve.add_argument(
+        "--durability",
+        default=os.environ.get("CLOUDLET_DURABILITY", "fsync"),
+        choices=["fsync", "process"],
+        help="fsync: acknowledged writes survive power loss; process: a crash",
+    )
+    serve.add_argument(
+        "--allow-default-credentials",
+        action="store_true",
+        help="allow binding a non-loopback address with the default root keys",
+    )
+
+    status = commands.add_parser("status", help="say whether a server answers, and what it serves")
+    status.add_argument(
+        "--endpoint", default=os.environ.get("AWS_ENDPOINT_URL", f"http://127.0.0.1:{DEFAULT_PORT}")
+    )
+
+    accounts = commands.add_parser("accounts", help="manage accounts")
+    accounts_cmd = accounts.add_subparsers(dest="accounts_command", required=True)
+    create = accounts_cmd.add_parser("create", help="create an account and print its root keys")
+    create.add_argument("--name", default="account")
+    create.add_argument("--data-dir", default=os.environ.get("CLOUDLET_DATA_DIR", ".cloudlet"))
+    listing = accounts_cmd.add_parser("list", help="list accounts")
+    listing.add_argument("--data-dir", default=os.environ.get("CLOUDLET_DATA_DIR", ".cloudlet"))
+
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve_command(args)
+    if args.command == "status":
+        return status_command(args.endpoint)
+    return accounts_command(args)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from cloudlet.core.cloud import Cloud
+    from cloudlet.gateway.app import App
+
+    config = Config(
+        host=args.host,
+        port=args.port,
+        data_dir=Path(args.data_dir),
+        region=args.region,
+        log_level=args.log_level,
+        durability=args.durability,
+    )
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    cloud = Cloud(config)
+    cred = cloud.root_credential
+    if (
+        not _is_loopback(args.host)
+        and cred.secret_access_key == DEFAULT_ROOT_SECRET_ACCESS_KEY
+        and not args.allow_default_credentials
+    ):
+        print(
+            f"refusing to listen on {args.host} with the default root credentials: anyone on "
+            "the network could use them. Set CLOUDLET_ROOT_ACCESS_KEY_ID and "
+            "CLOUDLET_ROOT_SECRET_ACCESS_KEY, or pass --allow-default-credentials.",
+            file=sys.stderr,
+        )
+        return 2
+    cloud.start_services()
+    app = App(cloud)
+    shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    endpoint = f"http://{shown_host}:{args.port}"
+    print(
+        f"cloudlet {__version__} serving on {endpoint}\n"
+        f"  data dir:   {cloud.data_dir}\n"
+        f"  region:     {config.region}\n"
+        f"  account:    {cloud.root_account.account_id}\n"
+        f"  access key: {cred.access_key_id}\n"
+        f"  secret key: {cred.secret_access_key}\n"
+        f"aws CLI:\n"
+        f"  export AWS_ENDPOINT_URL={endpoint} AWS_ACCESS_KEY_ID={cred.access_key_id} "
+        f"AWS_SECRET_ACCESS_KEY={cred.secret_access_key} AWS_DEFAULT_REGION={config.region}",
+        flush=True,
+    )
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        loop="uvloop" if sys.platform != "win32" else "asyncio",
+        http="httptools",
+        lifespan="on",
+        access_log=False,
+        server_header=False,
+        log_level="warning" if args.log_level == "info" else args.log_level,
+        timeout_graceful_shutdown=30,
+        timeout_keep_alive=75,
+    )
+    return 0
+
+
+def status_command(endpoint: str) -> int:
+    url = endpoint.rstrip("/") + "/_cloudlet/health"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            health = json.loads(response.read())
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        print(f"no cloudlet answers at {endpoint}: {exc}")
+        return 1
+    print(
+        f"cloudlet {health['version']} at {endpoint}: {health['status']}, "
+        f"up {health['uptime_seconds']:.0f}s"
+    )
+    print("services: " + ", ".join(health["services"]))
+    return 0
+
+
+def accounts_command(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    registry = Accounts(data_dir, Clock(data_dir / "clock.json"))
+    registry.ensure_root_account()
+    if args.accounts_command == "create":
+        account, cred = registry.create_account(args.name)
+        print(
+            json.dumps(
+                {
+                    "AccountId": account.account_id,
+                    "Name": account.name,
+                    "AccessKeyId": cred.access_key_id,
+                    "SecretAccessKey": cred.secret_access_key,
+                },
+                indent=2,
+            )
+        )
+    else:
+        for account in registry.list_accounts():
+            print(f"{account.account_id}  {account.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

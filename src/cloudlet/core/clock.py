@@ -1,0 +1,47 @@
+"""The one clock: lifecycle rules, schedules, expiries and signature skew all read it.
+
+Tests and demos move it forward (``advance``) instead of sleeping; the offset is kept in
+the data directory so a restart does not travel back in time.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+class Clock:
+    def __init__(self, state_file: Path | None = None) -> None:
+        self._lock = threading.Lock()
+        self._offset = 0.0
+        self._state_file = state_file
+        if state_file is not None and state_file.exists():
+            self._offset = float(json.loads(state_file.read_text()).get("offset", 0.0))
+
+    def time(self) -> float:
+        """Seconds since the epoch, as the simulated world sees it."""
+        return time.time() + self._offset
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.time(), UTC)
+
+    @property
+    def offset(self) -> float:
+        return self._offset
+
+    def advance(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        with self._lock:
+            self._offset += seconds
+            self._persist()
+
+    def _persist(self) -> None:
+        if self._state_file is None:
+            return
+        tmp = self._state_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"offset": self._offset}))
+        tmp.replace(self._state_file)

@@ -1,0 +1,72 @@
+"""The running cloud: settings, clock, scheduler, accounts and the services, created lazily."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from cloudlet import __version__
+from cloudlet.core.accounts import Accounts
+from cloudlet.core.clock import Clock
+from cloudlet.core.config import Config
+from cloudlet.core.scheduler import Scheduler
+
+if TYPE_CHECKING:
+    from cloudlet.services.base import Service
+
+
+class Cloud:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.version = __version__
+        self.started = time.time()
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir = config.data_dir.resolve()
+        self.clock = Clock(self.data_dir / "clock.json")
+        self.scheduler = Scheduler()
+        self.accounts = Accounts(self.data_dir, self.clock)
+        self.root_account, self.root_credential = self.accounts.ensure_root_account()
+        self._services: dict[str, Service] = {}
+        self._lock = threading.Lock()
+
+    def service(self, name: str) -> Service | None:
+        """The handler object of a service, created on first use; None if cloudlet has none."""
+        found = self._services.get(name)
+        if found is not None:
+            return found
+        from cloudlet.services import REGISTRY, load
+
+        if name not in REGISTRY:
+            return None
+        with self._lock:
+            found = self._services.get(name)
+            if found is None:
+                found = self._services[name] = load(name, self)
+        return found
+
+    def start_services(self) -> None:
+        """Create every registered service now, so recovery work runs before the first request."""
+        from cloudlet.services import REGISTRY
+
+        for name in REGISTRY:
+            self.service(name)
+        self.scheduler.start()
+
+    def close(self) -> None:
+        self.scheduler.stop()
+        for service in self._services.values():
+            service.close()
+        self.accounts.store.close()
+
+    def health(self) -> dict[str, Any]:
+        from cloudlet.services import REGISTRY
+
+        return {
+            "status": "running",
+            "version": self.version,
+            "uptime_seconds": round(time.time() - self.started, 3),
+            "region": self.config.region,
+            "services": sorted(REGISTRY),
+            "clock_offset_seconds": self.clock.offset,
+        }

@@ -1,0 +1,141 @@
+"""The ASGI application: HTTP in, one ``Gateway.handle`` call, HTTP out, one access-log line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+from typing import Any
+
+from cloudlet.core.cloud import Cloud
+from cloudlet.gateway.pipeline import Gateway
+from cloudlet.gateway.reserved import RESERVED_PREFIX, handle_reserved
+from cloudlet.protocol.http import BodyStream, FileBody, Headers, HttpRequest, HttpResponse
+from cloudlet.protocol.specs import ServiceIndex
+
+access_log = logging.getLogger("cloudlet.access")
+
+FILE_CHUNK = 1024 * 1024
+
+
+class App:
+    def __init__(self, cloud: Cloud) -> None:
+        self.cloud = cloud
+        self.index = ServiceIndex.load(cloud.data_dir / "cache")
+        self.gateway = Gateway(cloud, self.index)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        started = time.perf_counter()
+        request = _request(scope, receive)
+        if request.raw_path.startswith(RESERVED_PREFIX):
+            response = await handle_reserved(self, request)
+            await self.send(send, response, request.method)
+            return
+        response, ctx = await self.gateway.handle(request)
+        sent = await self.send(send, response, request.method)
+        if access_log.isEnabledFor(logging.INFO):
+            access_log.info(
+                json.dumps(
+                    {
+                        "time": round(time.time(), 3),
+                        "request_id": ctx.request_id,
+                        "principal": ctx.principal.arn if ctx.principal else "anonymous",
+                        "service": ctx.service_name,
+                        "operation": ctx.operation_name,
+                        "method": request.method,
+                        "status": response.status,
+                        "bytes_in": request.stream.received
+                        if request.stream
+                        else len(request.body),
+                        "bytes_out": sent,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    }
+                )
+            )
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await asyncio.get_running_loop().run_in_executor(None, self.cloud.close)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def send(self, send: Any, response: HttpResponse, method: str) -> int:
+        headers = [
+            (k.encode("latin-1"), v.encode("latin-1", "replace")) for k, v in response.headers
+        ]
+        body = response.body
+        has_length = any(k.lower() == b"content-length" for k, _ in headers)
+        if isinstance(body, bytes):
+            if not has_length:
+                headers.append((b"content-length", str(len(body)).encode()))
+            await send(
+                {"type": "http.response.start", "status": response.status, "headers": headers}
+            )
+            await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+            return len(body)
+        if isinstance(body, FileBody):
+            if not has_length:
+                headers.append((b"content-length", str(body.length).encode()))
+            await send(
+                {"type": "http.response.start", "status": response.status, "headers": headers}
+            )
+            return await self._send_file(send, body)
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        total = 0
+        async for chunk in body:
+            total += len(chunk)
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+        return total
+
+    async def _send_file(self, send: Any, body: FileBody) -> int:
+        loop = asyncio.get_running_loop()
+        fd = os.open(body.path, os.O_RDONLY)
+        try:
+            remaining, offset = body.length, body.offset
+            while remaining > 0:
+                size = min(FILE_CHUNK, remaining)
+                chunk = await loop.run_in_executor(
+                    self.gateway.executor, os.pread, fd, size, offset
+                )
+                if not chunk:
+                    break
+                offset += len(chunk)
+                remaining -= len(chunk)
+                await send(
+                    {"type": "http.response.body", "body": chunk, "more_body": remaining > 0}
+                )
+            if remaining > 0:
+                await send({"type": "http.response.body", "body": b""})
+        finally:
+            os.close(fd)
+        return body.length - remaining
+
+
+def _request(scope: dict[str, Any], receive: Any) -> HttpRequest:
+    headers = Headers([(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]])
+    raw_path = scope.get("raw_path")
+    path = raw_path.decode("latin-1") if raw_path else scope["path"]
+    length = headers.get("content-length")
+    client = scope.get("client") or ("", 0)
+    return HttpRequest(
+        method=scope["method"],
+        raw_path=path,
+        raw_query=scope.get("query_string", b"").decode("latin-1"),
+        headers=headers,
+        host=headers.get("host") or "",
+        client_ip=client[0] if client else "",
+        scheme=scope.get("scheme", "http"),
+        stream=BodyStream(receive, int(length) if length and length.isdigit() else None),
+    )

@@ -1,0 +1,93 @@
+"""Shape-driven JSON values for the ``json`` and ``rest-json`` protocols.
+
+Blobs travel as base64 and timestamps as epoch seconds unless the member says otherwise;
+everything else is JSON as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botocore.model import Shape
+
+from cloudlet.core.errors import SerializationException
+from cloudlet.protocol.values import b64decode, b64encode, format_timestamp, parse_timestamp
+
+
+def decode(shape: Shape | None, value: Any) -> Any:
+    if shape is None or value is None:
+        return value
+    kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(value, dict):
+            raise SerializationException(f"Expected an object for {shape.name}")
+        result = {}
+        for key, item in value.items():
+            member = shape.members.get(key)
+            if member is None:
+                # Members are matched by name; jsonName renames a few in rest-json.
+                member_name = _json_name_lookup(shape).get(key)
+                if member_name is None:
+                    continue
+                key, member = member_name, shape.members[member_name]
+            result[key] = decode(member, item)
+        return result
+    if kind == "list":
+        if not isinstance(value, list):
+            raise SerializationException(f"Expected a list for {shape.name}")
+        return [decode(shape.member, item) for item in value]  # type: ignore[attr-defined]
+    if kind == "map":
+        if not isinstance(value, dict):
+            raise SerializationException(f"Expected a map for {shape.name}")
+        return {k: decode(shape.value, v) for k, v in value.items()}  # type: ignore[attr-defined]
+    if kind == "blob":
+        return b64decode(value) if isinstance(value, str) else value
+    if kind == "timestamp":
+        return parse_timestamp(value)
+    return value
+
+
+def _json_name_lookup(shape: Shape) -> dict[str, str]:
+    return {
+        m.serialization["name"]: name
+        for name, m in shape.members.items()
+        if "name" in m.serialization
+    }
+
+
+def encode(shape: Shape | None, value: Any) -> Any:
+    if shape is None or value is None:
+        return value
+    kind = shape.type_name
+    if kind == "structure":
+        result = {}
+        for name, member in shape.members.items():
+            item = value.get(name)
+            if item is not None and not member.serialization.get("location"):
+                result[member.serialization.get("name", name)] = encode(member, item)
+        return result
+    if kind == "list":
+        return [encode(shape.member, item) for item in value]  # type: ignore[attr-defined]
+    if kind == "map":
+        return {k: encode(shape.value, v) for k, v in value.items()}  # type: ignore[attr-defined]
+    if kind == "blob":
+        return b64encode(value)
+    if kind == "timestamp":
+        return format_timestamp(value, shape.serialization.get("timestampFormat", "unixTimestamp"))
+    if kind in ("float", "double"):
+        return float(value)
+    return value
+
+
+def loads(body: bytes) -> Any:
+    if not body.strip():
+        return {}
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        raise SerializationException("Start of structure or map found where not expected.") from exc
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()

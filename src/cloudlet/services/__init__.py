@@ -1,0 +1,24 @@
+"""The registry of services cloudlet implements: botocore service name -> handler module.
+
+Modules are imported on first use. Every other botocore service is still routed and
+parsed, and answers ``NotImplemented`` (HTTP 501) naming the operation.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cloudlet.core.cloud import Cloud
+    from cloudlet.services.base import Service
+
+REGISTRY: dict[str, str] = {
+    "sts": "cloudlet.services.sts.handlers",
+    "s3": "cloudlet.services.s3.handlers",
+}
+
+
+def load(name: str, cloud: Cloud) -> Service:
+    module = importlib.import_module(REGISTRY[name])
+    return module.create(cloud)
