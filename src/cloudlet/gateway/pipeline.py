@@ -54,6 +54,8 @@ class Gateway:
         protocol: WireProtocol = protocol_for(info, request)
         op: OperationModel | None = None
         try:
+            if "x-www-form-urlencoded" in (request.headers.get("content-type") or ""):
+                await read_body(request)  # a Query request names its action in the body
             info = resolve_service(request, self.index)
             ctx.service_name = info.name
             if info.name == "s3":
