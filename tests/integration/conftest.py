@@ -59,8 +59,19 @@ class Server:
 
     def _spawn(self, log: Any, env: dict[str, str], extra: tuple[str, ...]) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "cloudlet.cli", "serve", "--port", str(self.port),
-             "--data-dir", str(self.data_dir), "--log-level", "warning", *extra],
+            [
+                sys.executable,
+                "-m",
+                "cloudlet.cli",
+                "serve",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+                "--log-level",
+                "warning",
+                *extra,
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
@@ -169,7 +180,9 @@ class AwsCli:
     env: dict[str, str]
     cwd: Path
 
-    def __call__(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    def __call__(
+        self, *args: str, check: bool = True, input: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
             ["aws", *args],
             env=self.env,
@@ -180,8 +193,9 @@ class AwsCli:
             input=input,
         )
         if check and result.returncode != 0:
+            command = " ".join(args)
             raise AssertionError(
-                f"aws {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+                f"aws {command} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
             )
         return result
 
@@ -234,7 +248,9 @@ def _empty_and_delete(client: Any, bucket: str) -> None:
             if keys:
                 client.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
         for upload in client.list_multipart_uploads(Bucket=bucket).get("Uploads", []):
-            client.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+            client.abort_multipart_upload(
+                Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+            )
         client.delete_bucket(Bucket=bucket)
     except client.exceptions.NoSuchBucket:
         pass

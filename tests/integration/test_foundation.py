@@ -105,7 +105,9 @@ def test_restart_keeps_accounts(own_server: Server) -> None:
     account = own_server.admin("POST", "/_cloudlet/accounts", {"name": "analytics"})
     own_server.restart()
     sts = make_client(
-        own_server.endpoint, "sts",
-        access_key=account["AccessKeyId"], secret_key=account["SecretAccessKey"],
+        own_server.endpoint,
+        "sts",
+        access_key=account["AccessKeyId"],
+        secret_key=account["SecretAccessKey"],
     )
     assert sts.get_caller_identity()["Account"] == account["AccountId"]

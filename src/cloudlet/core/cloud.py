@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from cloudlet import __version__
@@ -27,6 +28,8 @@ class Cloud:
         self.scheduler = Scheduler()
         self.accounts = Accounts(self.data_dir, self.clock)
         self.root_account, self.root_credential = self.accounts.ensure_root_account()
+        #: Blocking work (SQLite, fsync, file reads) runs here, off the event loop.
+        self.executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="cloudlet")
         self._services: dict[str, Service] = {}
         self._lock = threading.Lock()
 
@@ -55,6 +58,7 @@ class Cloud:
 
     def close(self) -> None:
         self.scheduler.stop()
+        self.executor.shutdown(wait=True)
         for service in self._services.values():
             service.close()
         self.accounts.store.close()

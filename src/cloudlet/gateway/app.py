@@ -101,26 +101,30 @@ class App:
 
     async def _send_file(self, send: Any, body: FileBody) -> int:
         loop = asyncio.get_running_loop()
-        fd = os.open(body.path, os.O_RDONLY)
-        try:
-            remaining, offset = body.length, body.offset
-            while remaining > 0:
-                size = min(FILE_CHUNK, remaining)
-                chunk = await loop.run_in_executor(
-                    self.gateway.executor, os.pread, fd, size, offset
-                )
-                if not chunk:
-                    break
-                offset += len(chunk)
-                remaining -= len(chunk)
-                await send(
-                    {"type": "http.response.body", "body": chunk, "more_body": remaining > 0}
-                )
-            if remaining > 0:
-                await send({"type": "http.response.body", "body": b""})
-        finally:
-            os.close(fd)
-        return body.length - remaining
+        sent = 0
+        total = body.length
+        for path, offset, length in body.segments:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                remaining = length
+                while remaining > 0:
+                    size = min(FILE_CHUNK, remaining)
+                    chunk = await loop.run_in_executor(
+                        self.gateway.executor, os.pread, fd, size, offset
+                    )
+                    if not chunk:
+                        raise OSError(f"{path} is shorter than its metadata says")
+                    offset += len(chunk)
+                    remaining -= len(chunk)
+                    sent += len(chunk)
+                    await send(
+                        {"type": "http.response.body", "body": chunk, "more_body": sent < total}
+                    )
+            finally:
+                os.close(fd)
+        if sent < total or total == 0:
+            await send({"type": "http.response.body", "body": b""})
+        return sent
 
 
 def _request(scope: dict[str, Any], receive: Any) -> HttpRequest:

@@ -10,7 +10,6 @@ import asyncio
 import inspect
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from botocore.model import OperationModel
@@ -42,10 +41,10 @@ MAX_BUFFERED_BODY = 128 * 1024 * 1024
 
 
 class Gateway:
-    def __init__(self, cloud: Cloud, index: specs.ServiceIndex, workers: int = 64) -> None:
+    def __init__(self, cloud: Cloud, index: specs.ServiceIndex) -> None:
         self.cloud = cloud
         self.index = index
-        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cloudlet")
+        self.executor = cloud.executor
 
     async def handle(self, request: HttpRequest) -> tuple[HttpResponse, RequestContext]:
         s3 = request.headers.get("x-amz-content-sha256") is not None

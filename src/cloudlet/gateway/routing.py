@@ -113,7 +113,10 @@ def _query_service(index: ServiceIndex, action: str, version: str) -> ServiceInf
     from cloudlet.protocol.specs import service_model
 
     for info in index.services.values():
-        if info.api_version == version and info.protocols[0] in ("query", "ec2"):
-            if action in service_model(info.name).operation_names:
-                return info
+        if (
+            info.api_version == version
+            and info.protocols[0] in ("query", "ec2")
+            and action in service_model(info.name).operation_names
+        ):
+            return info
     return None

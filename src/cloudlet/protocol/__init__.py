@@ -24,7 +24,7 @@ _PROTOCOLS: dict[str, WireProtocol] = {
 
 
 def protocol_for(info: ServiceInfo, request: HttpRequest) -> WireProtocol:
-    """The protocol this request speaks: a service may offer several (CloudWatch: cbor, json, query)."""
+    """The protocol this request speaks; a service may offer several (CloudWatch: cbor, json)."""
     if info.name == "s3":
         return _PROTOCOLS["s3"]
     protocols = info.protocols

@@ -45,9 +45,13 @@ class CborProtocol:
 
     def find_operation(self, service: ServiceModel, request: HttpRequest) -> OperationModel | None:
         parts = request.path.strip("/").split("/")
-        if len(parts) == 4 and parts[0] == "service" and parts[2] == "operation":
-            if parts[3] in service.operation_names:
-                return service.operation_model(parts[3])
+        if (
+            len(parts) == 4
+            and parts[0] == "service"
+            and parts[2] == "operation"
+            and parts[3] in service.operation_names
+        ):
+            return service.operation_model(parts[3])
         return None
 
     def parse(self, op: OperationModel, request: HttpRequest) -> dict[str, Any]:

@@ -124,11 +124,13 @@ class HttpRequest:
 
 @dataclass(slots=True)
 class FileBody:
-    """A response body served from a file region (sendfile-friendly)."""
+    """A response body served from regions of files (a multipart object spans several)."""
 
-    path: str
-    offset: int
-    length: int
+    segments: list[tuple[str, int, int]]  # (path, offset, length)
+
+    @property
+    def length(self) -> int:
+        return sum(length for _, _, length in self.segments)
 
 
 @dataclass(slots=True)

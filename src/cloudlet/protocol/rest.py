@@ -208,6 +208,11 @@ class RestProtocol:
     ) -> HttpResponse:
         response = HttpResponse(op.http.get("responseCode", 200))
         response.headers.extend(self.request_id_headers(request_id))
+        # Handlers may set a status the model cannot express (206, 204) and raw headers.
+        status = output.pop("__status", None)
+        if status is not None:
+            response.status = status
+        response.headers.extend(output.pop("__headers", ()))
         shape = op.output_shape
         if shape is None:
             return response

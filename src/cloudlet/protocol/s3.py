@@ -63,7 +63,7 @@ class S3Protocol(RestXmlProtocol):
         request: HttpRequest | None = None,
     ) -> HttpResponse:
         headers = [*self.request_id_headers(request_id), *error.headers.items()]
-        if request is not None and request.method == "HEAD":
+        if error.status == 304 or (request is not None and request.method == "HEAD"):
             # HEAD responses have no body: S3 sends only the status (botocore maps it).
             return HttpResponse(error.status, headers, b"")
         parts = [

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -50,9 +52,15 @@ class RequestContext:
 
 
 class Service:
-    """Base of every service: collects ``@operation`` handlers; may be async or blocking."""
+    """Base of every service: collects ``@operation`` handlers; may be async or blocking.
+
+    Handlers are methods of the service, or functions ``fn(service, ctx, params)`` in the
+    topic modules listed in ``handler_modules`` (so a big service splits by topic, not by
+    mixins).
+    """
 
     name = ""
+    handler_modules: tuple[ModuleType, ...] = ()
 
     def __init__(self, cloud: Cloud) -> None:
         self.cloud = cloud
@@ -62,6 +70,26 @@ class Service:
             op = getattr(fn, "_operation", None)
             if op:
                 self.handlers[op] = getattr(self, attr)
+        for module in self.handler_modules:
+            for fn in vars(module).values():
+                op = getattr(fn, "_operation", None)
+                if op and callable(fn):
+                    self.handlers[op] = _bind(fn, self)
 
     def close(self) -> None:
         """Release files and connections on shutdown."""
+
+
+def _bind(fn: Callable[..., Any], service: Service) -> Callable[..., Any]:
+    """Bind a module-level handler to its service, keeping it recognisably async or not."""
+    if inspect.iscoroutinefunction(fn):
+
+        async def bound_async(ctx: RequestContext, params: dict[str, Any]) -> Any:
+            return await fn(service, ctx, params)
+
+        return bound_async
+
+    def bound(ctx: RequestContext, params: dict[str, Any]) -> Any:
+        return fn(service, ctx, params)
+
+    return bound

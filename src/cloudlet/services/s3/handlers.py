@@ -1,13 +1,74 @@
-"""S3 handlers (placeholder until the S3 issue lands)."""
+"""The S3 service: wires the stores together; handlers live in topic modules.
+
+``bucket_handlers`` (buckets and their configurations), ``object_handlers`` (objects),
+``multipart_handlers`` (multipart uploads), ``listing_handlers`` (ListObjects*), and
+``post_object`` (browser form uploads).
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
+from typing import Any
+
 from cloudlet.core.cloud import Cloud
-from cloudlet.services.base import Service
+from cloudlet.core.errors import AccessDenied
+from cloudlet.core.store import Store
+from cloudlet.services.base import RequestContext, Service
+from cloudlet.services.s3 import (
+    bucket_handlers,
+    listing_handlers,
+    multipart_handlers,
+    object_handlers,
+)
+from cloudlet.services.s3.blobs import BlobStore
+from cloudlet.services.s3.buckets import Bucket, Buckets
+from cloudlet.services.s3.multipart import Uploads
+from cloudlet.services.s3.objects import Objects
+from cloudlet.services.s3.schema import MIGRATIONS
+
+log = logging.getLogger("cloudlet.s3")
 
 
 class S3(Service):
     name = "s3"
+    handler_modules = (bucket_handlers, object_handlers, multipart_handlers, listing_handlers)
+
+    def __init__(self, cloud: Cloud) -> None:
+        super().__init__(cloud)
+        root = cloud.data_dir / "s3"
+        root.mkdir(parents=True, exist_ok=True)
+        fsync = cloud.config.durability == "fsync"
+        self.store = Store(root / "s3.db", MIGRATIONS, synchronous="FULL" if fsync else "NORMAL")
+        self.blobs = BlobStore(root / "blobs", fsync=fsync)
+        self.buckets = Buckets(self.store)
+        self.objects = Objects(self.store)
+        self.uploads = Uploads(self.store)
+        threading.Thread(target=self._remove_orphans, name="s3-orphans", daemon=True).start()
+
+    def _remove_orphans(self) -> None:
+        removed = self.blobs.remove_orphans(self.objects.all_blob_ids)
+        if removed:
+            log.info("removed %d orphaned blob files left by an earlier crash", removed)
+
+    async def authorize(self, ctx: RequestContext) -> None:
+        """Signed requests act in their own account; anonymous ones need a grant (IAM issue)."""
+        if ctx.principal is None:
+            raise AccessDenied()
+
+    def bucket_for(self, ctx: RequestContext, name: str) -> Bucket:
+        """The bucket, if the caller's account may use it (bucket policies: IAM issue)."""
+        bucket = self.buckets.get(name)
+        if ctx.principal is None or bucket.account_id != ctx.principal.account_id:
+            raise AccessDenied()
+        return bucket
+
+    def owner(self, account_id: str) -> dict[str, Any]:
+        canonical = self.cloud.accounts.canonical_user_id(account_id)
+        return {"ID": canonical, "DisplayName": f"account-{account_id}"}
+
+    def close(self) -> None:
+        self.store.close()
 
 
 def create(cloud: Cloud) -> S3:

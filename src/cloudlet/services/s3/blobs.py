@@ -1,0 +1,110 @@
+"""Object bytes on disk, behind a small interface: write (hashing as it goes), open, delete.
+
+A blob is a file named by a random id, so keys never become file names: ``../../x``,
+1,024-byte keys and ``a`` beside ``a/b`` are all just rows in the metadata store. A blob
+becomes visible only when the metadata row that names it commits; files left behind by
+a crash are unreferenced and removed by ``remove_orphans`` on the next start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from cloudlet.core.checksums import Hasher, hasher
+
+
+class BlobWriter:
+    """One blob being written: bytes go to its file and through its hashers."""
+
+    __slots__ = ("_closed", "_fd", "_store", "blob_id", "checksums", "md5", "path", "size")
+
+    def __init__(self, store: BlobStore, checksum_algorithms: Iterable[str] = ()) -> None:
+        self._store = store
+        self.blob_id = secrets.token_hex(16)
+        self.path = store.path(self.blob_id)
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._closed = False
+        self.size = 0
+        self.md5 = hashlib.md5()
+        self.checksums: dict[str, Hasher] = {a: hasher(a) for a in checksum_algorithms}
+
+    def add_checksum(self, algorithm: str) -> None:
+        if algorithm not in self.checksums:
+            if self.size:
+                raise ValueError("checksum algorithms must be chosen before the first byte")
+            self.checksums[algorithm] = hasher(algorithm)
+
+    def write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+        self.md5.update(data)
+        for h in self.checksums.values():
+            h.update(data)
+        self.size += len(data)
+
+    def finish(self) -> None:
+        """Make the bytes durable (per the store's durability) and close the file."""
+        if self._store.fsync:
+            os.fsync(self._fd)
+        os.close(self._fd)
+        self._closed = True
+
+    def abort(self) -> None:
+        if not self._closed:
+            os.close(self._fd)
+            self._closed = True
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
+
+
+class BlobStore:
+    def __init__(self, root: Path, fsync: bool = True) -> None:
+        self.root = root
+        self.fsync = fsync
+        self.started = time.time()
+        root.mkdir(parents=True, exist_ok=True)
+        for index in range(256):
+            (root / f"{index:02x}").mkdir(exist_ok=True)
+
+    def path(self, blob_id: str) -> str:
+        return f"{self.root}/{blob_id[:2]}/{blob_id}"
+
+    def writer(self, checksum_algorithms: Iterable[str] = ()) -> BlobWriter:
+        return BlobWriter(self, checksum_algorithms)
+
+    def delete(self, blob_ids: Iterable[str]) -> None:
+        for blob_id in blob_ids:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path(blob_id))
+
+    def remove_orphans(self, referenced: Callable[[], set[str]]) -> int:
+        """Delete blobs no metadata row names, written before this process started.
+
+        Newer files may belong to uploads in flight, so they are left alone.
+        """
+        known = referenced()
+        removed = 0
+        for shard in self.root.iterdir():
+            if not shard.is_dir():
+                continue
+            for entry in os.scandir(shard):
+                if entry.name in known:
+                    continue
+                try:
+                    if entry.stat().st_mtime < self.started:
+                        os.unlink(entry.path)
+                        removed += 1
+                except FileNotFoundError:
+                    pass
+        return removed
+
+    def count(self) -> int:
+        return sum(len(os.listdir(shard)) for shard in self.root.iterdir() if shard.is_dir())

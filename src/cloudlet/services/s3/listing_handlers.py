@@ -1,0 +1,112 @@
+"""ListObjects (v1, marker) and ListObjectsV2 (continuation token, start-after)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cloudlet.core.errors import InvalidArgument
+from cloudlet.services.base import RequestContext, operation
+from cloudlet.services.s3.listing import decode_token, encode_token, list_keys, url_encode
+from cloudlet.services.s3.objects import ObjectRecord
+
+if TYPE_CHECKING:
+    from cloudlet.services.s3.handlers import S3
+
+MAX_KEYS = 1000
+
+
+def _max_keys(params: dict[str, Any]) -> int:
+    value = params.get("MaxKeys")
+    if value is None:
+        return MAX_KEYS
+    if value < 0:
+        raise InvalidArgument("Argument maxKeys must be an integer between 0 and 2147483647")
+    return min(value, MAX_KEYS)
+
+
+def _encoding(params: dict[str, Any]) -> bool:
+    encoding = params.get("EncodingType")
+    if encoding is not None and encoding != "url":
+        raise InvalidArgument("Invalid Encoding Method specified in Request")
+    return encoding == "url"
+
+
+def _entry(s3: S3, record: ObjectRecord, encode: bool, owner: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "Key": url_encode(record.key, encode),
+        "LastModified": record.last_modified,
+        "ETag": record.etag,
+        "Size": record.size,
+        "StorageClass": record.storage_class,
+    }
+    if record.checksum:
+        entry["ChecksumAlgorithm"] = [record.checksum["algorithm"]]
+        entry["ChecksumType"] = record.checksum["type"]
+    if owner:
+        entry["Owner"] = s3.owner(record.owner)
+    return entry
+
+
+@operation("ListObjectsV2")
+def list_objects_v2(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = s3.bucket_for(ctx, params["Bucket"])
+    encode = _encoding(params)
+    prefix = params.get("Prefix") or ""
+    delimiter = params.get("Delimiter") or ""
+    max_keys = _max_keys(params)
+    token = params.get("ContinuationToken")
+    start_after = params.get("StartAfter") or ""
+    start = decode_token(token) if token else start_after
+    listing = list_keys(s3.objects, bucket.name, prefix, delimiter, start, max_keys)
+    output: dict[str, Any] = {
+        "Name": bucket.name,
+        "Prefix": url_encode(prefix, encode),
+        "MaxKeys": params.get("MaxKeys", MAX_KEYS),
+        "KeyCount": len(listing.contents) + len(listing.common_prefixes),
+        "IsTruncated": listing.truncated,
+        "Contents": [
+            _entry(s3, r, encode, bool(params.get("FetchOwner"))) for r in listing.contents
+        ]
+        or None,
+        "CommonPrefixes": [{"Prefix": url_encode(p, encode)} for p in listing.common_prefixes]
+        or None,
+    }
+    if delimiter:
+        output["Delimiter"] = url_encode(delimiter, encode)
+    if encode:
+        output["EncodingType"] = "url"
+    if token:
+        output["ContinuationToken"] = token
+    if start_after:
+        output["StartAfter"] = url_encode(start_after, encode)
+    if listing.truncated and listing.last is not None:
+        output["NextContinuationToken"] = encode_token(listing.last)
+    return output
+
+
+@operation("ListObjects")
+def list_objects(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = s3.bucket_for(ctx, params["Bucket"])
+    encode = _encoding(params)
+    prefix = params.get("Prefix") or ""
+    delimiter = params.get("Delimiter") or ""
+    marker = params.get("Marker") or ""
+    listing = list_keys(s3.objects, bucket.name, prefix, delimiter, marker, _max_keys(params))
+    output: dict[str, Any] = {
+        "Name": bucket.name,
+        "Prefix": url_encode(prefix, encode),
+        "Marker": url_encode(marker, encode),
+        "MaxKeys": params.get("MaxKeys", MAX_KEYS),
+        "IsTruncated": listing.truncated,
+        "Contents": [_entry(s3, r, encode, True) for r in listing.contents] or None,
+        "CommonPrefixes": [{"Prefix": url_encode(p, encode)} for p in listing.common_prefixes]
+        or None,
+    }
+    if delimiter:
+        output["Delimiter"] = url_encode(delimiter, encode)
+        if listing.truncated and listing.last is not None:
+            # NextMarker is returned only with a delimiter; without one clients use the last key.
+            output["NextMarker"] = url_encode(listing.last, encode)
+    if encode:
+        output["EncodingType"] = "url"
+    return output

@@ -1,0 +1,400 @@
+"""Multipart uploads: create, upload (and copy) parts, complete as a manifest, abort, list."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import os
+from typing import TYPE_CHECKING, Any
+
+from cloudlet.core import checksums, ids
+from cloudlet.core.errors import InvalidArgument, InvalidRequest, MalformedXML
+from cloudlet.services.base import RequestContext, operation
+from cloudlet.services.s3 import acl as acls
+from cloudlet.services.s3 import writing
+from cloudlet.services.s3.conditions import check_read_preconditions, parse_range
+from cloudlet.services.s3.errors import (
+    EntityTooSmall,
+    InvalidPart,
+    InvalidPartOrder,
+    NoSuchUpload,
+)
+from cloudlet.services.s3.multipart import StoredPart, Upload
+from cloudlet.services.s3.object_handlers import (
+    check_write_conditions,
+    checksum_output,
+    find_object,
+    object_headers,
+    parse_copy_source,
+    storage_class,
+    user_metadata,
+    validate_key,
+)
+from cloudlet.services.s3.objects import ObjectRecord
+from cloudlet.services.s3.tags import parse_tagging_header
+
+if TYPE_CHECKING:
+    from cloudlet.services.s3.handlers import S3
+
+MIN_PART_SIZE = 5 * 1024 * 1024
+MAX_PART_SIZE = 5 * 1024**3
+MAX_PARTS = 10000
+CRCS = ("CRC32", "CRC32C", "CRC64NVME")
+
+
+@operation("CreateMultipartUpload")
+def create_multipart_upload(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = s3.bucket_for(ctx, params["Bucket"])
+    key = params["Key"]
+    validate_key(key)
+    algorithm = (params.get("ChecksumAlgorithm") or "").upper() or None
+    checksum_type = params.get("ChecksumType")
+    if algorithm and algorithm not in checksums.ALGORITHMS:
+        raise InvalidRequest(f"Checksum algorithm {algorithm} is not supported")
+    if checksum_type == "FULL_OBJECT" and algorithm not in CRCS:
+        raise InvalidRequest(
+            "The FULL_OBJECT checksum type cannot be used with the "
+            f"{algorithm or 'default'} checksum algorithm."
+        )
+    if algorithm and not checksum_type:
+        checksum_type = "FULL_OBJECT" if algorithm == "CRC64NVME" else "COMPOSITE"
+    upload = Upload(
+        upload_id=ids.upload_id(),
+        bucket=bucket.name,
+        key=key,
+        initiated=s3.cloud.clock.time(),
+        owner=ctx.account_id,
+        storage_class=storage_class(params),
+        headers=object_headers(params),
+        metadata=user_metadata(params),
+        tags=parse_tagging_header(params["Tagging"]) if params.get("Tagging") else [],
+        acl=acls.from_params(params),
+        checksum_algorithm=algorithm,
+        checksum_type=checksum_type,
+    )
+    s3.uploads.create(upload)
+    output = {"Bucket": bucket.name, "Key": key, "UploadId": upload.upload_id}
+    if algorithm:
+        output.update({"ChecksumAlgorithm": algorithm, "ChecksumType": checksum_type})
+    return output
+
+
+def _upload_for(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> Upload:
+    bucket = s3.bucket_for(ctx, params["Bucket"])
+    upload = s3.uploads.get(params["UploadId"])
+    if upload is None or upload.bucket != bucket.name or upload.key != params["Key"]:
+        raise NoSuchUpload(UploadId=params["UploadId"])
+    return upload
+
+
+def _part_number(params: dict[str, Any]) -> int:
+    number = params["PartNumber"]
+    if not 1 <= number <= MAX_PARTS:
+        raise InvalidArgument(
+            "Part number must be an integer between 1 and 10000, inclusive",
+            ArgumentName="partNumber",
+            ArgumentValue=number,
+        )
+    return number
+
+
+async def _store_part(s3: S3, upload: Upload, part: StoredPart) -> None:
+    loop = asyncio.get_running_loop()
+    try:
+        replaced = await loop.run_in_executor(
+            s3.cloud.executor, s3.uploads.put_part, upload.upload_id, part
+        )
+    except BaseException:
+        s3.blobs.delete([part.blob])
+        raise
+    if replaced:
+        await loop.run_in_executor(s3.cloud.executor, s3.blobs.delete, [replaced])
+
+
+@operation("UploadPart")
+async def upload_part(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    upload = _upload_for(s3, ctx, params)
+    number = _part_number(params)
+    if upload.checksum_algorithm and not params.get("ChecksumAlgorithm"):
+        params["ChecksumAlgorithm"] = upload.checksum_algorithm
+    received = await writing.receive(s3, ctx, params, params.get("Body"), max_size=MAX_PART_SIZE)
+    part = StoredPart(
+        number,
+        received.size,
+        received.etag,
+        s3.cloud.clock.time(),
+        received.writer.blob_id,
+        received.checksum,
+    )
+    await _store_part(s3, upload, part)
+    output = {"ETag": part.etag}
+    output.update(
+        {k: v for k, v in checksum_output(received.checksum).items() if k != "ChecksumType"}
+    )
+    return output
+
+
+@operation("UploadPartCopy")
+async def upload_part_copy(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    upload = _upload_for(s3, ctx, params)
+    number = _part_number(params)
+    src_bucket, src_key, _version = parse_copy_source(params["CopySource"])
+    source = find_object(s3, s3.bucket_for(ctx, src_bucket).name, src_key)
+    check_read_preconditions(params, source.etag, source.last_modified, prefix="CopySource")
+    first, length = 0, source.size
+    range_text = params.get("CopySourceRange")
+    if range_text:
+        span = parse_range(range_text, source.size)
+        if span is None or not range_text.startswith("bytes=") or range_text.endswith("-"):
+            raise InvalidArgument(
+                "The x-amz-copy-source-range value must be of the form bytes=first-last where "
+                "first and last are the zero-based offsets of the first and last bytes to copy",
+                ArgumentName="x-amz-copy-source-range",
+                ArgumentValue=range_text,
+            )
+        first, length = span[0], span[1] - span[0] + 1
+    if length > MAX_PART_SIZE:
+        raise InvalidRequest("The specified copy source is larger than the maximum allowable size")
+    loop = asyncio.get_running_loop()
+    algorithm = upload.checksum_algorithm or writing.DEFAULT_CHECKSUM
+    writer = await loop.run_in_executor(
+        s3.cloud.executor, _copy_range, s3, source, first, length, algorithm
+    )
+    etag = f'"{writer.md5.hexdigest()}"'
+    checksum = {
+        "algorithm": algorithm,
+        "value": checksums.b64(writer.checksums[algorithm].digest()),
+        "type": "FULL_OBJECT",
+    }
+    part = StoredPart(number, writer.size, etag, s3.cloud.clock.time(), writer.blob_id, checksum)
+    await _store_part(s3, upload, part)
+    return {"CopyPartResult": {"ETag": etag, "LastModified": part.last_modified}}
+
+
+def _copy_range(s3: S3, source: ObjectRecord, first: int, length: int, algorithm: str) -> Any:
+    writer = s3.blobs.writer([algorithm])
+    try:
+        end = first + length
+        for blob, start, size in source.segments():
+            lo, hi = max(first, start), min(end, start + size)
+            if lo >= hi:
+                continue
+            fd = os.open(s3.blobs.path(blob), os.O_RDONLY)
+            try:
+                offset = lo - start
+                remaining = hi - lo
+                while remaining:
+                    chunk = os.pread(fd, min(remaining, 1024 * 1024), offset)
+                    if not chunk:
+                        break
+                    writer.write(chunk)
+                    offset += len(chunk)
+                    remaining -= len(chunk)
+            finally:
+                os.close(fd)
+        writer.finish()
+        return writer
+    except BaseException:
+        writer.abort()
+        raise
+
+
+@operation("CompleteMultipartUpload")
+async def complete_multipart_upload(
+    s3: S3, ctx: RequestContext, params: dict[str, Any]
+) -> dict[str, Any]:
+    upload = _upload_for(s3, ctx, params)
+    requested = (params.get("MultipartUpload") or {}).get("Parts") or []
+    if not requested:
+        raise MalformedXML()
+    stored = {p.number: p for p in s3.uploads.parts(upload.upload_id)}
+    chosen: list[StoredPart] = []
+    previous = 0
+    for index, item in enumerate(requested):
+        number = item.get("PartNumber")
+        if number is None or number <= previous:
+            raise InvalidPartOrder(UploadId=upload.upload_id)
+        previous = number
+        part = stored.get(number)
+        if part is None or item.get("ETag", "").strip('"') != part.etag.strip('"'):
+            raise InvalidPart(UploadId=upload.upload_id, PartNumber=number, ETag=item.get("ETag"))
+        if index < len(requested) - 1 and part.size < MIN_PART_SIZE:
+            raise EntityTooSmall(
+                ProposedSize=part.size,
+                MinSizeAllowed=MIN_PART_SIZE,
+                PartNumber=number,
+                ETag=part.etag,
+            )
+        chosen.append(part)
+    digest = hashlib.md5(b"".join(bytes.fromhex(p.etag.strip('"')) for p in chosen)).hexdigest()
+    record = ObjectRecord(
+        bucket=upload.bucket,
+        key=upload.key,
+        size=sum(p.size for p in chosen),
+        etag=f'"{digest}-{len(chosen)}"',
+        last_modified=s3.cloud.clock.time(),
+        owner=upload.owner,
+        storage_class=upload.storage_class,
+        headers=upload.headers,
+        metadata=upload.metadata,
+        tags=upload.tags,
+        checksum=_object_checksum(upload, chosen),
+        parts=[p.as_part() for p in chosen],
+        acl=upload.acl,
+    )
+    loop = asyncio.get_running_loop()
+
+    def finish() -> tuple[ObjectRecord | None, list[str]]:
+        with s3.store.write():
+            if s3.uploads.get(upload.upload_id) is None:
+                raise NoSuchUpload(UploadId=upload.upload_id)
+            check_write_conditions(s3, upload.bucket, upload.key, params)
+            replaced = s3.objects.put(record)
+            part_blobs = s3.uploads.remove(upload.upload_id)
+        return replaced, part_blobs
+
+    replaced, part_blobs = await loop.run_in_executor(s3.cloud.executor, finish)
+    unused = set(part_blobs) - set(record.blob_ids())
+    if replaced is not None:
+        unused |= set(replaced.blob_ids()) - set(record.blob_ids())
+    await loop.run_in_executor(s3.cloud.executor, s3.blobs.delete, unused)
+    output = {
+        "Location": f"/{upload.bucket}/{upload.key}",
+        "Bucket": upload.bucket,
+        "Key": upload.key,
+        "ETag": record.etag,
+    }
+    output.update(checksum_output(record.checksum))
+    return output
+
+
+def _object_checksum(upload: Upload, parts: list[StoredPart]) -> dict[str, str] | None:
+    """FULL_OBJECT CRCs combine the parts' CRCs; COMPOSITE is a checksum of checksums, ``-N``."""
+    algorithm = upload.checksum_algorithm or writing.DEFAULT_CHECKSUM
+    values = [p.checksum for p in parts]
+    if any(v is None or v.get("algorithm") != algorithm for v in values):
+        return None
+    digests = [base64.b64decode(v["value"]) for v in values if v]
+    if (upload.checksum_type or "FULL_OBJECT") == "FULL_OBJECT" and algorithm in CRCS:
+        combined = checksums.combine_crc(
+            algorithm, [(d, p.size) for d, p in zip(digests, parts, strict=True)]
+        )
+        return {"algorithm": algorithm, "value": checksums.b64(combined), "type": "FULL_OBJECT"}
+    h = checksums.hasher(algorithm)
+    h.update(b"".join(digests))
+    return {
+        "algorithm": algorithm,
+        "value": f"{checksums.b64(h.digest())}-{len(parts)}",
+        "type": "COMPOSITE",
+    }
+
+
+@operation("AbortMultipartUpload")
+def abort_multipart_upload(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    upload = _upload_for(s3, ctx, params)
+    s3.blobs.delete(s3.uploads.remove(upload.upload_id))
+    return {"__status": 204}
+
+
+@operation("ListParts")
+def list_parts(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    upload = _upload_for(s3, ctx, params)
+    marker = int(params.get("PartNumberMarker") or 0)
+    max_parts = min(params.get("MaxParts") or 1000, 1000)
+    parts = s3.uploads.parts(upload.upload_id, after=marker, limit=max_parts + 1)
+    truncated = len(parts) > max_parts
+    parts = parts[:max_parts]
+    owner = s3.owner(upload.owner)
+    output: dict[str, Any] = {
+        "Bucket": upload.bucket,
+        "Key": upload.key,
+        "UploadId": upload.upload_id,
+        "PartNumberMarker": marker,
+        "MaxParts": max_parts,
+        "IsTruncated": truncated,
+        "Initiator": owner,
+        "Owner": owner,
+        "StorageClass": upload.storage_class,
+        "Parts": [
+            {
+                "PartNumber": p.number,
+                "LastModified": p.last_modified,
+                "ETag": p.etag,
+                "Size": p.size,
+                **{
+                    k: v
+                    for k, v in checksum_output(p.checksum).items()
+                    if upload.checksum_algorithm and k != "ChecksumType"
+                },
+            }
+            for p in parts
+        ]
+        or None,
+    }
+    if parts:
+        output["NextPartNumberMarker"] = parts[-1].number
+    if upload.checksum_algorithm:
+        output["ChecksumAlgorithm"] = upload.checksum_algorithm
+        output["ChecksumType"] = upload.checksum_type
+    return output
+
+
+@operation("ListMultipartUploads")
+def list_multipart_uploads(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+    bucket = s3.bucket_for(ctx, params["Bucket"])
+    prefix = params.get("Prefix") or ""
+    delimiter = params.get("Delimiter") or ""
+    key_marker = params.get("KeyMarker") or ""
+    id_marker = params.get("UploadIdMarker") or ""
+    max_uploads = min(params.get("MaxUploads") or 1000, 1000)
+    candidates = s3.uploads.list(bucket.name, prefix, key_marker, id_marker, 100000)
+    uploads: list[Upload] = []
+    prefixes: list[str] = []
+    truncated = False
+    for upload in candidates:
+        if delimiter:
+            index = upload.key.find(delimiter, len(prefix))
+            if index >= 0:
+                common = upload.key[: index + len(delimiter)]
+                if common not in prefixes:
+                    if len(uploads) + len(prefixes) >= max_uploads:
+                        truncated = True
+                        break
+                    prefixes.append(common)
+                continue
+        if len(uploads) + len(prefixes) >= max_uploads:
+            truncated = True
+            break
+        uploads.append(upload)
+    output: dict[str, Any] = {
+        "Bucket": bucket.name,
+        "KeyMarker": key_marker,
+        "UploadIdMarker": id_marker,
+        "MaxUploads": max_uploads,
+        "IsTruncated": truncated,
+        "Prefix": prefix or None,
+        "Delimiter": delimiter or None,
+        "Uploads": [
+            {
+                "UploadId": u.upload_id,
+                "Key": u.key,
+                "Initiated": u.initiated,
+                "StorageClass": u.storage_class,
+                "Owner": s3.owner(u.owner),
+                "Initiator": s3.owner(u.owner),
+                **(
+                    {"ChecksumAlgorithm": u.checksum_algorithm, "ChecksumType": u.checksum_type}
+                    if u.checksum_algorithm
+                    else {}
+                ),
+            }
+            for u in uploads
+        ]
+        or None,
+        "CommonPrefixes": [{"Prefix": p} for p in prefixes] or None,
+    }
+    if truncated and uploads:
+        output["NextKeyMarker"] = uploads[-1].key
+        output["NextUploadIdMarker"] = uploads[-1].upload_id
+    return output

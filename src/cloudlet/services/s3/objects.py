@@ -1,0 +1,218 @@
+"""Object metadata: one row per key holding the current version, its headers and its bytes' place.
+
+An object's bytes are either one blob or, for a completed multipart upload, a manifest of
+its parts' blobs (completing an upload copies no bytes).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from cloudlet.core.store import Store
+
+
+@dataclass(slots=True)
+class Part:
+    """One part of a multipart object's manifest."""
+
+    number: int
+    size: int
+    etag: str
+    blob: str
+    checksum: dict[str, str] | None = None
+
+
+@dataclass(slots=True)
+class ObjectRecord:
+    bucket: str
+    key: str
+    size: int
+    etag: str
+    last_modified: float
+    owner: str
+    version_id: str = "null"
+    delete_marker: bool = False
+    storage_class: str = "STANDARD"
+    headers: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
+    tags: list[tuple[str, str]] = field(default_factory=list)
+    #: {"algorithm": "CRC32", "value": base64, "type": "FULL_OBJECT" | "COMPOSITE"}
+    checksum: dict[str, str] | None = None
+    blob: str | None = None
+    parts: list[Part] | None = None
+    acl: dict[str, Any] = field(default_factory=dict)
+
+    def blob_ids(self) -> list[str]:
+        if self.parts:
+            return [p.blob for p in self.parts]
+        return [self.blob] if self.blob else []
+
+    def segments(self) -> list[tuple[str, int, int]]:
+        """(blob id, offset within the object, size) of each piece, in order."""
+        if self.parts:
+            result, offset = [], 0
+            for part in self.parts:
+                result.append((part.blob, offset, part.size))
+                offset += part.size
+            return result
+        return [(self.blob, 0, self.size)] if self.blob else []
+
+
+_COLUMNS = (
+    "bucket, key, version_id, delete_marker, size, etag, last_modified, storage_class, "
+    "headers, metadata, tags, checksum, blob, parts, acl, owner"
+)
+
+
+def _row_values(record: ObjectRecord) -> tuple[Any, ...]:
+    return (
+        record.bucket,
+        record.key.encode(),
+        record.version_id,
+        int(record.delete_marker),
+        record.size,
+        record.etag,
+        record.last_modified,
+        record.storage_class,
+        json.dumps(record.headers),
+        json.dumps(record.metadata),
+        json.dumps(record.tags),
+        json.dumps(record.checksum) if record.checksum else None,
+        record.blob,
+        json.dumps([[p.number, p.size, p.etag, p.blob, p.checksum] for p in record.parts])
+        if record.parts is not None
+        else None,
+        json.dumps(record.acl),
+        record.owner,
+    )
+
+
+def record_from_row(row: Any) -> ObjectRecord:
+    parts = None
+    if row["parts"] is not None:
+        parts = [Part(n, s, e, b, c) for n, s, e, b, c in json.loads(row["parts"])]
+    return ObjectRecord(
+        bucket=row["bucket"],
+        key=bytes(row["key"]).decode(),
+        size=row["size"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        owner=row["owner"],
+        version_id=row["version_id"],
+        delete_marker=bool(row["delete_marker"]),
+        storage_class=row["storage_class"],
+        headers=json.loads(row["headers"]),
+        metadata=json.loads(row["metadata"]),
+        tags=[tuple(t) for t in json.loads(row["tags"])],  # type: ignore[misc]
+        checksum=json.loads(row["checksum"]) if row["checksum"] else None,
+        blob=row["blob"],
+        parts=parts,
+        acl=json.loads(row["acl"]),
+    )
+
+
+class Objects:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, bucket: str, key: str) -> ObjectRecord | None:
+        row = self.store.query_one(
+            f"SELECT {_COLUMNS} FROM objects WHERE bucket=? AND key=?", (bucket, key.encode())
+        )
+        return record_from_row(row) if row else None
+
+    def put(self, record: ObjectRecord) -> ObjectRecord | None:
+        """Store the record as the key's current version; returns the version it replaced."""
+        with self.store.write() as conn:
+            old = conn.execute(
+                f"SELECT {_COLUMNS} FROM objects WHERE bucket=? AND key=?",
+                (record.bucket, record.key.encode()),
+            ).fetchone()
+            conn.execute(
+                f"INSERT OR REPLACE INTO objects ({_COLUMNS}) VALUES "
+                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                _row_values(record),
+            )
+        return record_from_row(old) if old else None
+
+    def delete(self, bucket: str, key: str) -> ObjectRecord | None:
+        with self.store.write() as conn:
+            old = conn.execute(
+                f"SELECT {_COLUMNS} FROM objects WHERE bucket=? AND key=?", (bucket, key.encode())
+            ).fetchone()
+            if old is not None:
+                conn.execute("DELETE FROM objects WHERE bucket=? AND key=?", (bucket, key.encode()))
+        return record_from_row(old) if old else None
+
+    def delete_many(self, bucket: str, keys: list[str]) -> list[ObjectRecord]:
+        removed = []
+        with self.store.write() as conn:
+            for key in keys:
+                old = conn.execute(
+                    f"SELECT {_COLUMNS} FROM objects WHERE bucket=? AND key=?",
+                    (bucket, key.encode()),
+                ).fetchone()
+                if old is not None:
+                    conn.execute(
+                        "DELETE FROM objects WHERE bucket=? AND key=?", (bucket, key.encode())
+                    )
+                    removed.append(record_from_row(old))
+        return removed
+
+    def update_fields(self, bucket: str, key: str, **fields: Any) -> bool:
+        """Change metadata in place (tags, ACL): no new bytes, same ETag."""
+        encoded = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in fields.items()}
+        assignments = ", ".join(f"{column}=?" for column in encoded)
+        with self.store.write() as conn:
+            cursor = conn.execute(
+                f"UPDATE objects SET {assignments} WHERE bucket=? AND key=?",
+                (*encoded.values(), bucket, key.encode()),
+            )
+        return cursor.rowcount > 0
+
+    def is_empty(self, bucket: str) -> bool:
+        return (
+            self.store.query_one("SELECT 1 FROM objects WHERE bucket=? LIMIT 1", (bucket,)) is None
+        )
+
+    def scan(
+        self, bucket: str, start: bytes, inclusive: bool, prefix: bytes, limit: int
+    ) -> list[ObjectRecord]:
+        """Keys after ``start`` (in byte order) that begin with ``prefix``: an index range scan."""
+        op = ">=" if inclusive else ">"
+        lower = max(start, prefix) if inclusive else start
+        if not inclusive and prefix > start:
+            op, lower = ">=", prefix
+        sql = f"SELECT {_COLUMNS} FROM objects WHERE bucket=? AND key {op} ?"
+        args: list[Any] = [bucket, lower]
+        upper = prefix_successor(prefix)
+        if upper is not None:
+            sql += " AND key < ?"
+            args.append(upper)
+        sql += " ORDER BY key LIMIT ?"
+        args.append(limit)
+        return [record_from_row(r) for r in self.store.query(sql, args)]
+
+    def all_blob_ids(self) -> set[str]:
+        ids: set[str] = set()
+        for row in self.store.query("SELECT blob, parts FROM objects"):
+            if row["blob"]:
+                ids.add(row["blob"])
+            if row["parts"]:
+                ids.update(p[3] for p in json.loads(row["parts"]))
+        for row in self.store.query("SELECT blob FROM parts"):
+            ids.add(row["blob"])
+        return ids
+
+
+def prefix_successor(prefix: bytes) -> bytes | None:
+    """The smallest byte string greater than every string that starts with ``prefix``."""
+    data = bytearray(prefix)
+    while data:
+        if data[-1] < 0xFF:
+            data[-1] += 1
+            return bytes(data)
+        data.pop()
+    return None

@@ -1,0 +1,69 @@
+"""The S3 metadata schema, as ordered migrations (see ``core.store.Store``).
+
+Keys are stored as BLOBs so that SQLite orders them by their UTF-8 bytes, as S3 lists them.
+"""
+
+MIGRATIONS = [
+    """
+    CREATE TABLE buckets (
+        name TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        created REAL NOT NULL,
+        versioning TEXT,
+        object_lock INTEGER NOT NULL DEFAULT 0,
+        acl TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX buckets_by_account ON buckets(account_id, name);
+    CREATE TABLE bucket_configs (
+        bucket TEXT NOT NULL REFERENCES buckets(name) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (bucket, kind)
+    ) WITHOUT ROWID;
+    CREATE TABLE objects (
+        bucket TEXT NOT NULL,
+        key BLOB NOT NULL,
+        version_id TEXT NOT NULL DEFAULT 'null',
+        delete_marker INTEGER NOT NULL DEFAULT 0,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        last_modified REAL NOT NULL,
+        storage_class TEXT NOT NULL DEFAULT 'STANDARD',
+        headers TEXT NOT NULL DEFAULT '{}',
+        metadata TEXT NOT NULL DEFAULT '{}',
+        tags TEXT NOT NULL DEFAULT '[]',
+        checksum TEXT,
+        blob TEXT,
+        parts TEXT,
+        acl TEXT NOT NULL DEFAULT '{}',
+        owner TEXT NOT NULL,
+        PRIMARY KEY (bucket, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE uploads (
+        upload_id TEXT PRIMARY KEY,
+        bucket TEXT NOT NULL,
+        key BLOB NOT NULL,
+        initiated REAL NOT NULL,
+        owner TEXT NOT NULL,
+        storage_class TEXT NOT NULL DEFAULT 'STANDARD',
+        headers TEXT NOT NULL DEFAULT '{}',
+        metadata TEXT NOT NULL DEFAULT '{}',
+        tags TEXT NOT NULL DEFAULT '[]',
+        acl TEXT NOT NULL DEFAULT '{}',
+        checksum_algorithm TEXT,
+        checksum_type TEXT
+    );
+    CREATE INDEX uploads_by_key ON uploads(bucket, key, initiated);
+    CREATE TABLE parts (
+        upload_id TEXT NOT NULL REFERENCES uploads(upload_id) ON DELETE CASCADE,
+        part_number INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        last_modified REAL NOT NULL,
+        blob TEXT NOT NULL,
+        checksum TEXT,
+        PRIMARY KEY (upload_id, part_number)
+    ) WITHOUT ROWID;
+    """
+]
