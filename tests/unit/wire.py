@@ -16,7 +16,13 @@ from urllib.parse import urlsplit
 
 import boto3
 from botocore import parsers, serialize, xform_name
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse, HeadersDict
+from botocore.awsrequest import (
+    AWSPreparedRequest,
+    AWSResponse,
+    HeadersDict,
+    create_request_object,
+    prepare_request_dict,
+)
 from botocore.config import Config
 from botocore.model import OperationModel
 

@@ -18,7 +18,6 @@ from urllib.parse import quote, unquote
 from cloudlet.core.errors import (
     AccessDenied,
     IncompleteSignature,
-    InvalidArgument,
     ServiceError,
     SignatureDoesNotMatch,
     error,
@@ -74,10 +73,6 @@ def read_signature(request: HttpRequest) -> SignedRequest | None:
     if header:
         match = _AUTH_RE.match(header.strip())
         if match is None:
-            if header.startswith("AWS "):
-                raise InvalidArgument(
-                    "Signature Version 2 is not supported by cloudlet; use SigV4."
-                )
             raise IncompleteSignature(
                 "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'."
             )

@@ -39,6 +39,10 @@ class App:
             await self.send(send, response, request.method)
             return
         response, ctx = await self.gateway.handle(request)
+        if ctx.service_name and request.headers.get("origin"):
+            decorate = getattr(self.cloud.service(ctx.service_name), "decorate", None)
+            if decorate is not None:
+                await decorate(ctx, response)
         sent = await self.send(send, response, request.method)
         if access_log.isEnabledFor(logging.INFO):
             access_log.info(

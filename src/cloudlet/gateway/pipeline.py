@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.model import OperationModel
 
-from cloudlet.auth import sigv4
+from cloudlet.auth import sigv2, sigv4
 from cloudlet.auth.chunked import AwsChunkedStream, ChunkSigning, HashCheckedStream
 from cloudlet.core import ids
 from cloudlet.core.cloud import Cloud
@@ -53,7 +53,8 @@ class Gateway:
         protocol: WireProtocol = protocol_for(info, request)
         op: OperationModel | None = None
         try:
-            if "x-www-form-urlencoded" in (request.headers.get("content-type") or ""):
+            content_type = request.headers.get("content-type") or ""
+            if request.method == "POST" and "x-www-form-urlencoded" in content_type:
                 await read_body(request)  # a Query request names its action in the body
             info = resolve_service(request, self.index)
             ctx.service_name = info.name
@@ -65,6 +66,12 @@ class Gateway:
             service_model = specs.service_model(info.name)
             op = protocol.find_operation(service_model, request)
             ctx.operation = op
+            if op is None:
+                # Requests outside the botocore model: S3's CORS preflight and POST forms.
+                unrouted = getattr(self.cloud.service(info.name), "unrouted", None)
+                response = await unrouted(ctx) if unrouted is not None else None
+                if response is not None:
+                    return response, ctx
             signed = await self.verify_signature(ctx, info.name)
             if op is None:
                 raise unknown_operation(info.name, protocol.name, request)
@@ -100,6 +107,8 @@ class Gateway:
         self, ctx: RequestContext, service: str
     ) -> sigv4.SignedRequest | None:
         request = ctx.request
+        if service == "s3" and self.verify_sigv2(ctx):
+            return None
         signed = sigv4.read_signature(request)
         if signed is None:
             ctx.region = self.cloud.config.region
@@ -125,6 +134,21 @@ class Gateway:
         ctx.signing_key = sigv4.verify(request, signed, cred.secret_access_key, payload_hash)
         ctx.principal = self.cloud.accounts.principal(cred)
         return signed
+
+    def verify_sigv2(self, ctx: RequestContext) -> bool:
+        """S3 still accepts Signature Version 2 (boto3 presigns with it in us-east-1)."""
+        signed = sigv2.read_signature(ctx.request)
+        if signed is None:
+            return False
+        ctx.region = self.cloud.config.region
+        cred = self.cloud.accounts.credential(signed.access_key_id)
+        if cred is None or cred.status != "Active":
+            raise InvalidAccessKeyId()
+        sigv2.verify(
+            ctx.request, signed, cred.secret_access_key, time.time(), self.cloud.clock.time()
+        )
+        ctx.principal = self.cloud.accounts.principal(cred)
+        return True
 
     async def dispatch(self, ctx: RequestContext, service_name: str, op: OperationModel) -> Any:
         service = self.cloud.service(service_name)

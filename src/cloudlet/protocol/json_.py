@@ -22,18 +22,34 @@ def content_type(service: ServiceModel) -> str:
 def error_response(
     service: ServiceModel, error: ServiceError, request_id: str, content: str
 ) -> HttpResponse:
-    body: dict[str, Any] = {"__type": error.code, "message": error.message}
+    # ``awsQueryCompatible`` is an empty object in the model: test for the key.
+    query_compatible = "awsQueryCompatible" in service.metadata
+    code = _shape_name_for(service, error.code) if query_compatible else error.code
+    body: dict[str, Any] = {"__type": code, "message": error.message}
     for key, value in error.fields.items():
         body.setdefault(key, value)
     headers = [
         ("Content-Type", content),
         ("x-amzn-RequestId", request_id),
-        ("x-amzn-ErrorType", error.code),
+        ("x-amzn-ErrorType", code),
     ]
-    if service.metadata.get("awsQueryCompatible"):
+    if query_compatible:
         fault = "Sender" if error.sender_fault else "Receiver"
         headers.append(("x-amzn-query-error", f"{error.code};{fault}"))
     return HttpResponse(error.status, headers, json_codec.dumps(body))
+
+
+def _shape_name_for(service: ServiceModel, query_code: str) -> str:
+    """The JSON ``__type`` of a query error code: the error shape that models that code
+    (CloudWatch's ``InvalidParameterValue`` is ``InvalidParameterValueException``); botocore
+    reads the query code from ``x-amzn-query-error`` and the shape from ``__type``."""
+    shapes = service.error_shapes
+    if any(shape.name == query_code for shape in shapes):
+        return query_code
+    for shape in shapes:
+        if shape.metadata.get("error", {}).get("code") == query_code:
+            return shape.name
+    return query_code
 
 
 class JsonProtocol:

@@ -3,7 +3,9 @@
 Routing matches the method and ``requestUri`` template of every operation; when several
 match (S3's ``PUT /{Bucket}/{Key+}`` is PutObject, CopyObject, UploadPart and
 UploadPartCopy) the one whose literal query keys and required query/header members are
-present wins.
+present wins. Literal query keys outrank required members (``GET /b/k?attributes`` without
+its required header is still GetObjectAttributes, answered with a validation error), and a
+deprecated twin (PutBucketLifecycle) loses to its successor on a tie.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Route:
     required_query: tuple[str, ...]
     required_headers: tuple[str, ...]
     literal_chars: int
+    deprecated: bool
 
 
 def _compile(op: OperationModel) -> Route:
@@ -78,6 +81,7 @@ def _compile(op: OperationModel) -> Route:
         tuple(req_query),
         tuple(req_headers),
         literal,
+        op.deprecated,
     )
 
 
@@ -99,21 +103,22 @@ def match_operation(
 ) -> tuple[str, dict[str, str]] | None:
     """Pick the best operation for the request; returns it with its raw URI labels."""
     query = request.query_dict()
-    best: tuple[tuple[int, int, int], Route, re.Match[str]] | None = None
+    best: tuple[tuple[int, bool, int, int, bool], Route, re.Match[str]] | None = None
     for route in routes(service).get(request.method, ()):
         found = route.pattern.match(request.raw_path)
         if found is None:
             continue
         if any(k not in query or (v is not None and query[k] != v) for k, v in route.literal_query):
             continue
-        if any(q not in query for q in route.required_query):
-            continue
-        if any(h not in request.headers for h in route.required_headers):
-            continue
+        complete = all(q in query for q in route.required_query) and all(
+            h in request.headers for h in route.required_headers
+        )
         score = (
             len(route.literal_query),
-            len(route.required_query) + len(route.required_headers),
+            complete,
+            len(route.required_query) + len(route.required_headers) if complete else 0,
             route.literal_chars,
+            not route.deprecated,
         )
         if best is None or score > best[0]:
             best = (score, route, found)

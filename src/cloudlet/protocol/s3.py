@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from botocore.model import OperationModel, ServiceModel
 
@@ -50,6 +51,44 @@ class S3Protocol(RestXmlProtocol):
 
     def namespace(self, service: ServiceModel) -> str | None:
         return S3_NAMESPACE
+
+    def parse(self, op: OperationModel, request: HttpRequest) -> dict[str, Any]:
+        """``aws-chunked`` is how the body travels, not what it is: S3 drops it from
+        Content-Encoding and sizes the object by ``x-amz-decoded-content-length``.
+        (https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html)"""
+        params = super().parse(op, request)
+        encoding = params.get("ContentEncoding")
+        if encoding is not None and "aws-chunked" in encoding.lower():
+            kept = [e.strip() for e in encoding.split(",") if e.strip().lower() != "aws-chunked"]
+            if kept:
+                params["ContentEncoding"] = ",".join(kept)
+            else:
+                del params["ContentEncoding"]
+            decoded = request.headers.get("x-amz-decoded-content-length")
+            shape = op.input_shape
+            if (
+                decoded is not None
+                and decoded.isdigit()
+                and shape
+                and "ContentLength" in shape.members
+            ):
+                params["ContentLength"] = int(decoded)
+        return params
+
+    def serialize(
+        self, op: OperationModel, output: dict[str, Any], request_id: str
+    ) -> HttpResponse:
+        if op.name == "GetBucketLocation":
+            # The document is the bare ``<LocationConstraint>`` (empty for us-east-1); botocore
+            # reads the root element's text (handlers.parse_get_bucket_location).
+            region = xml_codec.escape(output.get("LocationConstraint") or "")
+            body = (
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                f'<LocationConstraint xmlns="{S3_NAMESPACE}">{region}</LocationConstraint>'
+            )
+            headers = [*self.request_id_headers(request_id), ("Content-Type", "application/xml")]
+            return HttpResponse(200, headers, body.encode())
+        return super().serialize(op, output, request_id)
 
     def request_id_headers(self, request_id: str) -> list[tuple[str, str]]:
         return [("x-amz-request-id", request_id), ("x-amz-id-2", host_id())]

@@ -7,6 +7,7 @@ idempotency tokens), blobs as bytes and timestamps as aware datetimes.
 
 from __future__ import annotations
 
+import base64
 import io
 from datetime import UTC, datetime
 from typing import Any
@@ -112,7 +113,9 @@ def test_query_flattened_lists_simpledb() -> None:
             {"Name": "item2", "Attributes": [{"Name": "c", "Value": "3"}]},
         ],
     }
-    request = serialized_request("query", model("sdb").operation_model("BatchPutAttributes"), params)
+    request = serialized_request(
+        "query", model("sdb").operation_model("BatchPutAttributes"), params
+    )
     assert "Item.2.Attribute.1.Name=c" in request.body.decode()
     assert parse("sdb", request, "BatchPutAttributes") == params
 
@@ -141,7 +144,7 @@ def test_query_timestamps_are_aware_datetimes() -> None:
 def test_query_sts_assume_role_with_policy_arns_and_integers() -> None:
     params = {
         "RoleArn": "arn:aws:iam::123456789012:role/r",
-        "RoleSessionName": "s",
+        "RoleSessionName": "session",
         "DurationSeconds": 900,
         "PolicyArns": [{"arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}],
         "Tags": [{"Key": "k", "Value": "v"}],
@@ -190,7 +193,9 @@ def test_ec2_run_instances_nested() -> None:
         ],
         "ClientToken": "token-1",
     }
-    assert roundtrip("ec2", "RunInstances", **params) == params
+    # botocore base64-encodes UserData itself (a client customisation).
+    expected = {**params, "UserData": base64.b64encode(params["UserData"].encode()).decode()}
+    assert roundtrip("ec2", "RunInstances", **params) == expected
 
 
 def test_ec2_client_adds_an_idempotency_token() -> None:

@@ -7,16 +7,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from typing import Any
+from urllib.parse import unquote
 
 from cloudlet.core.cloud import Cloud
 from cloudlet.core.errors import AccessDenied
 from cloudlet.core.store import Store
+from cloudlet.protocol.http import HttpResponse
 from cloudlet.services.base import RequestContext, Service
 from cloudlet.services.s3 import (
     bucket_handlers,
+    cors,
     listing_handlers,
     multipart_handlers,
     object_handlers,
@@ -25,6 +29,7 @@ from cloudlet.services.s3.blobs import BlobStore
 from cloudlet.services.s3.buckets import Bucket, Buckets
 from cloudlet.services.s3.multipart import Uploads
 from cloudlet.services.s3.objects import Objects
+from cloudlet.services.s3.post_object import post_object
 from cloudlet.services.s3.schema import MIGRATIONS
 
 log = logging.getLogger("cloudlet.s3")
@@ -55,6 +60,34 @@ class S3(Service):
         """Signed requests act in their own account; anonymous ones need a grant (IAM issue)."""
         if ctx.principal is None:
             raise AccessDenied()
+
+    async def unrouted(self, ctx: RequestContext) -> HttpResponse | None:
+        """CORS preflight (``OPTIONS``) and browser form uploads (``POST /bucket``)."""
+        request = ctx.request
+        path = request.raw_path.split("?", 1)[0]
+        bucket_name = unquote(path.lstrip("/").split("/", 1)[0])
+        if request.method == "OPTIONS" and bucket_name:
+            rules = await self._run(self._cors_rules, bucket_name)
+            return cors.preflight(rules, request)
+        content_type = request.headers.get("content-type") or ""
+        if request.method == "POST" and bucket_name and "multipart/form-data" in content_type:
+            return await post_object(self, ctx, bucket_name)
+        return None
+
+    async def decorate(self, ctx: RequestContext, response: HttpResponse) -> None:
+        """CORS headers on real responses, when the bucket's rules allow the origin."""
+        bucket_name = unquote(ctx.request.raw_path.split("?", 1)[0].lstrip("/").split("/", 1)[0])
+        if bucket_name and response.status != 403:
+            rules = await self._run(self._cors_rules, bucket_name)
+            cors.decorate(rules, ctx.request, response)
+
+    def _cors_rules(self, bucket_name: str) -> list[dict[str, Any]] | None:
+        if self.buckets.find(bucket_name) is None:
+            return None
+        return self.buckets.get_config(bucket_name, "cors")
+
+    async def _run(self, fn: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.cloud.executor, fn, *args)
 
     def bucket_for(self, ctx: RequestContext, name: str) -> Bucket:
         """The bucket, if the caller's account may use it (bucket policies: IAM issue)."""
