@@ -7,6 +7,7 @@ everything else is JSON as it is.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from botocore.model import Shape
@@ -19,6 +20,8 @@ def decode(shape: Shape | None, value: Any) -> Any:
     if shape is None or value is None:
         return value
     kind = shape.type_name
+    if shape.is_document_type:  # free-form JSON (Glue's Iceberg field types)
+        return value
     if kind == "structure":
         if not isinstance(value, dict):
             raise SerializationException(f"Expected an object for {shape.name}")
@@ -45,7 +48,15 @@ def decode(shape: Shape | None, value: Any) -> Any:
         return b64decode(value) if isinstance(value, str) else value
     if kind == "timestamp":
         return parse_timestamp(value)
+    if kind in ("float", "double") and isinstance(value, str):
+        if value not in _SPECIAL_FLOATS:
+            raise SerializationException(f"Invalid number value: {value!r}")
+        return float(value)
     return value
+
+
+#: JSON has no NaN or infinities; Smithy's JSON protocols send them as these strings.
+_SPECIAL_FLOATS = ("NaN", "Infinity", "-Infinity")
 
 
 def _json_name_lookup(shape: Shape) -> dict[str, str]:
@@ -60,6 +71,8 @@ def encode(shape: Shape | None, value: Any) -> Any:
     if shape is None or value is None:
         return value
     kind = shape.type_name
+    if shape.is_document_type:
+        return value
     if kind == "structure":
         result = {}
         for name, member in shape.members.items():
@@ -76,7 +89,10 @@ def encode(shape: Shape | None, value: Any) -> Any:
     if kind == "timestamp":
         return format_timestamp(value, shape.serialization.get("timestampFormat", "unixTimestamp"))
     if kind in ("float", "double"):
-        return float(value)
+        number = float(value)
+        if math.isfinite(number):
+            return number
+        return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
     return value
 
 

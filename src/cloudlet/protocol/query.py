@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 
 from botocore.model import OperationModel, ServiceModel, Shape
 
-from cloudlet.core.errors import ServiceError
+from cloudlet.core.errors import ServiceError, ValidationError
 from cloudlet.protocol import xml_codec
 from cloudlet.protocol.http import HttpRequest, HttpResponse
 from cloudlet.protocol.values import b64decode, parse_bool, parse_timestamp
@@ -186,11 +186,12 @@ def _scalar(shape: Shape, raw: str) -> Any:
         try:
             return int(raw)
         except ValueError:
-            from cloudlet.core.errors import ValidationError
-
             raise ValidationError(f"Invalid integer value: {raw!r}") from None
     if kind in ("float", "double"):
-        return float(raw)
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValidationError(f"Invalid number value: {raw!r}") from None
     if kind == "timestamp":
         return parse_timestamp(raw)
     if kind == "blob":

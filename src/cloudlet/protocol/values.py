@@ -34,12 +34,14 @@ def format_timestamp(value: object, fmt: str) -> str | float | int:
 
 def parse_timestamp(text: str | float | int) -> datetime:
     if isinstance(text, int | float):
-        return datetime.fromtimestamp(text, UTC)
+        return _from_epoch(text)
     value = text.strip()
     try:
-        return datetime.fromtimestamp(float(value), UTC)
+        epoch = float(value)
     except ValueError:
         pass
+    else:
+        return _from_epoch(epoch)
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
@@ -49,6 +51,13 @@ def parse_timestamp(text: str | float | int) -> datetime:
         return parsedate_to_datetime(value).astimezone(UTC)
     except (TypeError, ValueError, IndexError) as exc:
         raise SerializationException(f"Invalid timestamp: {text!r}") from exc
+
+
+def _from_epoch(seconds: float) -> datetime:
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (ValueError, OverflowError, OSError):  # nan, inf, beyond year 9999
+        raise SerializationException(f"Invalid timestamp: {seconds!r}") from None
 
 
 def parse_bool(text: str) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cloudlet.core.store import Store
-from cloudlet.services.s3.objects import Part
+from cloudlet.services.s3.objects import Part, prefix_successor
 
 
 @dataclass(slots=True)
@@ -143,10 +143,13 @@ class Uploads:
         self, bucket: str, prefix: str, key_marker: str, upload_id_marker: str, limit: int
     ) -> list[Upload]:
         """Uploads in (key, initiation) order after the markers."""
-        rows = self.store.query(
-            "SELECT * FROM uploads WHERE bucket=? AND key >= ? ORDER BY key, initiated, upload_id",
-            (bucket, key_marker.encode()),
-        )
+        sql = "SELECT * FROM uploads WHERE bucket=? AND key >= ?"
+        args: list[Any] = [bucket, max(key_marker.encode(), prefix.encode())]
+        upper = prefix_successor(prefix.encode())
+        if upper is not None:
+            sql += " AND key < ?"
+            args.append(upper)
+        rows = self.store.query(sql + " ORDER BY key, initiated, upload_id", args)
         result: list[Upload] = []
         skipping = bool(upload_id_marker)
         for row in rows:

@@ -6,6 +6,7 @@ import asyncio
 import base64
 import hashlib
 import os
+import re
 from typing import TYPE_CHECKING, Any
 
 from cloudlet.core import checksums, ids
@@ -13,8 +14,9 @@ from cloudlet.core.errors import InvalidArgument, InvalidRequest, MalformedXML
 from cloudlet.services.base import RequestContext, operation
 from cloudlet.services.s3 import acl as acls
 from cloudlet.services.s3 import writing
-from cloudlet.services.s3.conditions import check_read_preconditions, parse_range
+from cloudlet.services.s3.conditions import check_read_preconditions
 from cloudlet.services.s3.errors import (
+    BadDigest,
     EntityTooSmall,
     InvalidPart,
     InvalidPartOrder,
@@ -116,8 +118,16 @@ async def _store_part(s3: S3, upload: Upload, part: StoredPart) -> None:
 async def upload_part(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     upload = _upload_for(s3, ctx, params)
     number = _part_number(params)
-    if upload.checksum_algorithm and not params.get("ChecksumAlgorithm"):
-        params["ChecksumAlgorithm"] = upload.checksum_algorithm
+    expected = upload.checksum_algorithm
+    if expected:
+        sent, _ = writing.requested_checksum(params, ctx)
+        if sent is None:
+            params["ChecksumAlgorithm"] = expected
+        elif sent != expected:
+            raise InvalidRequest(
+                f"Checksum Type mismatch occurred, expected checksum Type: {expected.lower()}, "
+                f"actual checksum Type: {sent.lower()}"
+            )
     received = await writing.receive(s3, ctx, params, params.get("Body"), max_size=MAX_PART_SIZE)
     part = StoredPart(
         number,
@@ -145,15 +155,7 @@ async def upload_part_copy(s3: S3, ctx: RequestContext, params: dict[str, Any]) 
     first, length = 0, source.size
     range_text = params.get("CopySourceRange")
     if range_text:
-        span = parse_range(range_text, source.size)
-        if span is None or not range_text.startswith("bytes=") or range_text.endswith("-"):
-            raise InvalidArgument(
-                "The x-amz-copy-source-range value must be of the form bytes=first-last where "
-                "first and last are the zero-based offsets of the first and last bytes to copy",
-                ArgumentName="x-amz-copy-source-range",
-                ArgumentValue=range_text,
-            )
-        first, length = span[0], span[1] - span[0] + 1
+        first, length = _copy_source_range(range_text, source.size)
     if length > MAX_PART_SIZE:
         raise InvalidRequest("The specified copy source is larger than the maximum allowable size")
     loop = asyncio.get_running_loop()
@@ -169,7 +171,36 @@ async def upload_part_copy(s3: S3, ctx: RequestContext, params: dict[str, Any]) 
     }
     part = StoredPart(number, writer.size, etag, s3.cloud.clock.time(), writer.blob_id, checksum)
     await _store_part(s3, upload, part)
-    return {"CopyPartResult": {"ETag": etag, "LastModified": part.last_modified}}
+    result = {"ETag": etag, "LastModified": part.last_modified}
+    if upload.checksum_algorithm:
+        result[f"Checksum{algorithm}"] = checksum["value"]
+    return {"CopyPartResult": result}
+
+
+_COPY_RANGE = re.compile(r"^bytes=(\d+)-(\d+)$")
+
+
+def _copy_source_range(text: str, size: int) -> tuple[int, int]:
+    """(first byte, length) of ``bytes=first-last``: both ends required, inside the source.
+
+    Unlike a GET Range, an open or oversized range is an error, not clamped.
+    """
+    match = _COPY_RANGE.match(text.strip())
+    if match is None or int(match[1]) > int(match[2]):
+        raise InvalidArgument(
+            "The x-amz-copy-source-range value must be of the form bytes=first-last where "
+            "first and last are the zero-based offsets of the first and last bytes to copy",
+            ArgumentName="x-amz-copy-source-range",
+            ArgumentValue=text,
+        )
+    first, last = int(match[1]), int(match[2])
+    if last >= size:
+        raise InvalidArgument(
+            f"Range specified is not valid for source object of size: {size}",
+            ArgumentName="x-amz-copy-source-range",
+            ArgumentValue=text,
+        )
+    return first, last - first + 1
 
 
 def _copy_range(s3: S3, source: ObjectRecord, first: int, length: int, algorithm: str) -> Any:
@@ -208,53 +239,23 @@ async def complete_multipart_upload(
     requested = (params.get("MultipartUpload") or {}).get("Parts") or []
     if not requested:
         raise MalformedXML()
-    stored = {p.number: p for p in s3.uploads.parts(upload.upload_id)}
-    chosen: list[StoredPart] = []
-    previous = 0
-    for index, item in enumerate(requested):
-        number = item.get("PartNumber")
-        if number is None or number <= previous:
-            raise InvalidPartOrder(UploadId=upload.upload_id)
-        previous = number
-        part = stored.get(number)
-        if part is None or item.get("ETag", "").strip('"') != part.etag.strip('"'):
-            raise InvalidPart(UploadId=upload.upload_id, PartNumber=number, ETag=item.get("ETag"))
-        if index < len(requested) - 1 and part.size < MIN_PART_SIZE:
-            raise EntityTooSmall(
-                ProposedSize=part.size,
-                MinSizeAllowed=MIN_PART_SIZE,
-                PartNumber=number,
-                ETag=part.etag,
-            )
-        chosen.append(part)
-    digest = hashlib.md5(b"".join(bytes.fromhex(p.etag.strip('"')) for p in chosen)).hexdigest()
-    record = ObjectRecord(
-        bucket=upload.bucket,
-        key=upload.key,
-        size=sum(p.size for p in chosen),
-        etag=f'"{digest}-{len(chosen)}"',
-        last_modified=s3.cloud.clock.time(),
-        owner=upload.owner,
-        storage_class=upload.storage_class,
-        headers=upload.headers,
-        metadata=upload.metadata,
-        tags=upload.tags,
-        checksum=_object_checksum(upload, chosen),
-        parts=[p.as_part() for p in chosen],
-        acl=upload.acl,
-    )
+    _check_part_order(upload, requested)
     loop = asyncio.get_running_loop()
 
-    def finish() -> tuple[ObjectRecord | None, list[str]]:
+    def finish() -> tuple[ObjectRecord, ObjectRecord | None, list[str]]:
+        # Parts are read and the object committed under one write lock, so a part
+        # re-uploaded meanwhile cannot leave the manifest naming a deleted blob.
         with s3.store.write():
             if s3.uploads.get(upload.upload_id) is None:
                 raise NoSuchUpload(UploadId=upload.upload_id)
+            chosen = _chosen_parts(upload, requested, s3.uploads.parts(upload.upload_id))
+            record = _completed_record(s3, upload, chosen, params)
             check_write_conditions(s3, upload.bucket, upload.key, params)
             replaced = s3.objects.put(record)
             part_blobs = s3.uploads.remove(upload.upload_id)
-        return replaced, part_blobs
+        return record, replaced, part_blobs
 
-    replaced, part_blobs = await loop.run_in_executor(s3.cloud.executor, finish)
+    record, replaced, part_blobs = await loop.run_in_executor(s3.cloud.executor, finish)
     unused = set(part_blobs) - set(record.blob_ids())
     if replaced is not None:
         unused |= set(replaced.blob_ids()) - set(record.blob_ids())
@@ -267,6 +268,102 @@ async def complete_multipart_upload(
     }
     output.update(checksum_output(record.checksum))
     return output
+
+
+def _check_part_order(upload: Upload, requested: list[dict[str, Any]]) -> None:
+    """The list must ascend strictly; S3 checks this before it looks at any part."""
+    previous = 0
+    for item in requested:
+        number = item.get("PartNumber")
+        if number is None or number <= previous:
+            raise InvalidPartOrder(UploadId=upload.upload_id)
+        previous = number
+
+
+def _chosen_parts(
+    upload: Upload, requested: list[dict[str, Any]], stored_parts: list[StoredPart]
+) -> list[StoredPart]:
+    """The stored parts the request names, each checked: ETag, checksum, size."""
+    stored = {p.number: p for p in stored_parts}
+    explicit = upload.checksum_algorithm
+    chosen: list[StoredPart] = []
+    for index, item in enumerate(requested):
+        number = item["PartNumber"]
+        part = stored.get(number)
+        if part is None or item.get("ETag", "").strip('"') != part.etag.strip('"'):
+            raise InvalidPart(UploadId=upload.upload_id, PartNumber=number, ETag=item.get("ETag"))
+        if explicit:
+            claimed = item.get(f"Checksum{explicit}")
+            if claimed is None and upload.checksum_type == "COMPOSITE":
+                raise InvalidRequest(
+                    f"The upload was created using a {explicit.lower()} checksum. The complete "
+                    "request must include the checksum for each part. It was missing for part "
+                    f"{number} in the request."
+                )
+            if claimed is not None and claimed != (part.checksum or {}).get("value"):
+                raise InvalidPart(
+                    UploadId=upload.upload_id, PartNumber=number, ETag=item.get("ETag")
+                )
+        if index < len(requested) - 1 and part.size < MIN_PART_SIZE:
+            raise EntityTooSmall(
+                ProposedSize=part.size,
+                MinSizeAllowed=MIN_PART_SIZE,
+                PartNumber=number,
+                ETag=part.etag,
+            )
+        chosen.append(part)
+    return chosen
+
+
+def _completed_record(
+    s3: S3, upload: Upload, chosen: list[StoredPart], params: dict[str, Any]
+) -> ObjectRecord:
+    digest = hashlib.md5(b"".join(bytes.fromhex(p.etag.strip('"')) for p in chosen)).hexdigest()
+    checksum = _object_checksum(upload, chosen)
+    _check_claimed_checksum(upload, checksum, params)
+    return ObjectRecord(
+        bucket=upload.bucket,
+        key=upload.key,
+        size=sum(p.size for p in chosen),
+        etag=f'"{digest}-{len(chosen)}"',
+        last_modified=s3.cloud.clock.time(),
+        owner=upload.owner,
+        storage_class=upload.storage_class,
+        headers=upload.headers,
+        metadata=upload.metadata,
+        tags=upload.tags,
+        checksum=checksum,
+        parts=[p.as_part() for p in chosen],
+        acl=upload.acl,
+    )
+
+
+def _check_claimed_checksum(
+    upload: Upload, checksum: dict[str, str] | None, params: dict[str, Any]
+) -> None:
+    """A checksum type or whole-object checksum sent with the completion must match (BadDigest).
+
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
+    """
+    claimed_type = params.get("ChecksumType")
+    expected_type = upload.checksum_type or "FULL_OBJECT"
+    if claimed_type and claimed_type != expected_type:
+        raise BadDigest(
+            f"The upload was created using the {expected_type} checksum mode. The complete "
+            "request must use the same checksum mode."
+        )
+    for algorithm in checksums.ALGORITHMS:
+        claimed = params.get(f"Checksum{algorithm}")
+        if claimed is None:
+            continue
+        actual = checksum["value"] if checksum and checksum["algorithm"] == algorithm else None
+        # Without an algorithm named at creation the parts may carry any checksum; a claim
+        # we cannot compute from them is accepted unchecked (cloudlet only).
+        unverifiable = actual is None and not upload.checksum_algorithm
+        if not unverifiable and claimed not in (actual, (actual or "").rsplit("-", 1)[0]):
+            raise BadDigest(
+                f"The {algorithm.lower()} you specified did not match the calculated checksum."
+            )
 
 
 def _object_checksum(upload: Upload, parts: list[StoredPart]) -> dict[str, str] | None:
@@ -352,21 +449,20 @@ def list_multipart_uploads(s3: S3, ctx: RequestContext, params: dict[str, Any]) 
     uploads: list[Upload] = []
     prefixes: list[str] = []
     truncated = False
+    last: Upload | str | None = None  # the last entry returned, for the Next* markers
     for upload in candidates:
-        if delimiter:
-            index = upload.key.find(delimiter, len(prefix))
-            if index >= 0:
-                common = upload.key[: index + len(delimiter)]
-                if common not in prefixes:
-                    if len(uploads) + len(prefixes) >= max_uploads:
-                        truncated = True
-                        break
-                    prefixes.append(common)
-                continue
+        common = _common_prefix(upload.key, prefix, delimiter)
+        if common is not None and (common == key_marker or common in prefixes):
+            continue  # a prefix already returned, on this page or (as the marker) the last
         if len(uploads) + len(prefixes) >= max_uploads:
             truncated = True
             break
-        uploads.append(upload)
+        if common is not None:
+            prefixes.append(common)
+            last = common
+        else:
+            uploads.append(upload)
+            last = upload
     output: dict[str, Any] = {
         "Bucket": bucket.name,
         "KeyMarker": key_marker,
@@ -394,7 +490,16 @@ def list_multipart_uploads(s3: S3, ctx: RequestContext, params: dict[str, Any]) 
         or None,
         "CommonPrefixes": [{"Prefix": p} for p in prefixes] or None,
     }
-    if truncated and uploads:
-        output["NextKeyMarker"] = uploads[-1].key
-        output["NextUploadIdMarker"] = uploads[-1].upload_id
+    if truncated and isinstance(last, Upload):
+        output["NextKeyMarker"] = last.key
+        output["NextUploadIdMarker"] = last.upload_id
+    elif truncated and last is not None:
+        output["NextKeyMarker"] = last
     return output
+
+
+def _common_prefix(key: str, prefix: str, delimiter: str) -> str | None:
+    if not delimiter:
+        return None
+    index = key.find(delimiter, len(prefix))
+    return key[: index + len(delimiter)] if index >= 0 else None
