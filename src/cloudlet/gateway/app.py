@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 from cloudlet.core.cloud import Cloud
@@ -23,7 +24,7 @@ FILE_CHUNK = 1024 * 1024
 class App:
     def __init__(self, cloud: Cloud) -> None:
         self.cloud = cloud
-        self.index = ServiceIndex.load(cloud.data_dir / "cache")
+        self.index = ServiceIndex.load(cache_dir(cloud.data_dir))
         self.gateway = Gateway(cloud, self.index)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -129,6 +130,19 @@ class App:
         if sent < total or total == 0:
             await send({"type": "http.response.body", "body": b""})
         return sent
+
+
+def cache_dir(data_dir: Path) -> Path:
+    """The per-user cache (shared by every data dir), else the data dir itself."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    candidate = Path(base) / "cloudlet"
+    try:
+        candidate.mkdir(parents=True, exist_ok=True)
+        if os.access(candidate, os.W_OK):
+            return candidate
+    except OSError:
+        pass
+    return data_dir / "cache"
 
 
 def _request(scope: dict[str, Any], receive: Any) -> HttpRequest:

@@ -20,7 +20,7 @@ def decode(shape: Shape | None, value: Any) -> Any:
     if shape is None or value is None:
         return value
     kind = shape.type_name
-    if shape.is_document_type:  # free-form JSON (Glue's Iceberg field types)
+    if shape.metadata.get("document"):  # free-form JSON (Glue's Iceberg field types)
         return value
     if kind == "structure":
         if not isinstance(value, dict):
@@ -71,7 +71,7 @@ def encode(shape: Shape | None, value: Any) -> Any:
     if shape is None or value is None:
         return value
     kind = shape.type_name
-    if shape.is_document_type:
+    if shape.metadata.get("document"):
         return value
     if kind == "structure":
         result = {}

@@ -22,3 +22,22 @@ REGISTRY: dict[str, str] = {
 def load(name: str, cloud: Cloud) -> Service:
     module = importlib.import_module(REGISTRY[name])
     return module.create(cloud)
+
+
+def implemented_operations(name: str) -> set[str]:
+    """Operation names a service has handlers for, found without starting it (docs, tests)."""
+    from cloudlet.services.base import Service
+
+    module = importlib.import_module(REGISTRY[name])
+    found: set[str] = set()
+    for value in vars(module).values():
+        if isinstance(value, type) and issubclass(value, Service) and value is not Service:
+            for attr in dir(value):
+                op = getattr(getattr(value, attr, None), "_operation", None)
+                if op:
+                    found.add(op)
+            for handlers in value.handler_modules:
+                found.update(
+                    fn._operation for fn in vars(handlers).values() if hasattr(fn, "_operation")
+                )
+    return found

@@ -392,9 +392,7 @@ def test_bucket_policy_for_another_bucket_is_malformed(s3: Any, bucket: str) -> 
 
 
 @pytest.mark.aws_verified
-def test_public_policy_is_blocked_until_public_access_block_is_lifted(
-    s3: Any, bucket: str
-) -> None:
+def test_public_policy_is_blocked_until_public_access_block_is_lifted(s3: Any, bucket: str) -> None:
     public = _policy(bucket, "*")
     # New buckets block public policies (BlockPublicPolicy) since April 2023.
     expect_error(

@@ -172,7 +172,7 @@ def test_small_part_before_the_last_is_entity_too_small(s3: Any, bucket: str) ->
 @pytest.mark.parametrize("mistake", ["unknown part", "wrong etag"])
 def test_invalid_part(s3: Any, bucket: str, mistake: str) -> None:
     upload_id = start(s3, bucket, "k")
-    done = put_parts(s3, bucket, "k", upload_id, [b"only part"])
+    done = put_parts(s3, bucket, "k", upload_id, [os.urandom(PART)])
     if mistake == "unknown part":
         done.append({"PartNumber": 7, "ETag": done[0]["ETag"]})
     else:
@@ -185,9 +185,11 @@ def test_invalid_part(s3: Any, bucket: str, mistake: str) -> None:
 def test_parts_out_of_order_is_invalid_part_order(s3: Any, bucket: str) -> None:
     upload_id = start(s3, bucket, "k")
     done = put_parts(s3, bucket, "k", upload_id, [os.urandom(PART), b"two"])
-    with pytest.raises(ClientError) as info:
-        complete(s3, bucket, "k", upload_id, [done[1], done[0]])
-    assert error_of(info) == ("InvalidPartOrder", 400)
+    # The order is checked before the parts: the small part 2 listed first is not the error.
+    for parts in ([done[1], done[0]], [done[0], done[0]]):
+        with pytest.raises(ClientError) as info:
+            complete(s3, bucket, "k", upload_id, parts)
+        assert error_of(info) == ("InvalidPartOrder", 400)
 
 
 def test_empty_part_list_is_malformed_xml(s3: Any, bucket: str) -> None:
@@ -197,27 +199,58 @@ def test_empty_part_list_is_malformed_xml(s3: Any, bucket: str) -> None:
     assert error_of(info) == ("MalformedXML", 400)
 
 
+# An UploadPart refused before its body is read leaves botocore's pooled connection unusable
+# (see test_connection_is_reusable_after_a_refused_upload_part), so those refusals each use a
+# client of their own.
+
+
 @pytest.mark.parametrize("number", [0, 10001])
-def test_part_number_out_of_range(s3: Any, bucket: str, number: int) -> None:
+def test_part_number_out_of_range(
+    s3: Any, bucket: str, client_factory: Callable[..., Any], number: int
+) -> None:
     upload_id = start(s3, bucket, "k")
     with pytest.raises(ClientError) as info:
-        s3.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=number, Body=b"x")
+        client_factory("s3").upload_part(
+            Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=number, Body=b"x"
+        )
     assert error_of(info) == ("InvalidArgument", 400)
     assert "Part number must be an integer between 1 and 10000" in str(info.value)
 
 
-def test_upload_part_to_unknown_upload(s3: Any, bucket: str) -> None:
+def test_upload_part_to_unknown_upload(
+    s3: Any, bucket: str, client_factory: Callable[..., Any]
+) -> None:
     with pytest.raises(ClientError) as info:
-        s3.upload_part(Bucket=bucket, Key="k", UploadId="no-such-upload", PartNumber=1, Body=b"x")
+        client_factory("s3").upload_part(
+            Bucket=bucket, Key="k", UploadId="no-such-upload", PartNumber=1, Body=b"x"
+        )
     assert error_of(info) == ("NoSuchUpload", 404)
     # An upload id is bound to its key.
     upload_id = start(s3, bucket, "k")
     with pytest.raises(ClientError) as info:
-        s3.upload_part(Bucket=bucket, Key="other", UploadId=upload_id, PartNumber=1, Body=b"x")
+        client_factory("s3").upload_part(
+            Bucket=bucket, Key="other", UploadId=upload_id, PartNumber=1, Body=b"x"
+        )
     assert error_of(info) == ("NoSuchUpload", 404)
     with pytest.raises(ClientError) as info:
         complete(s3, bucket, "k", "no-such-upload", [{"PartNumber": 1, "ETag": '"x"'}])
     assert error_of(info) == ("NoSuchUpload", 404)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="gateway keeps the connection alive after answering an Expect: 100-continue request "
+    "without reading its body; the client never sends the body, so the next request on that "
+    "connection is parsed as the old body (uvicorn: 'Invalid HTTP request received', 400)",
+)
+def test_connection_is_reusable_after_a_refused_upload_part(
+    bucket: str, client_factory: Callable[..., Any]
+) -> None:
+    client = client_factory("s3")
+    with pytest.raises(ClientError) as info:
+        client.upload_part(Bucket=bucket, Key="k", UploadId="nope", PartNumber=1, Body=b"x")
+    assert error_of(info) == ("NoSuchUpload", 404)
+    assert client.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
 
 
 def test_complete_twice_is_no_such_upload(s3: Any, bucket: str) -> None:
@@ -401,6 +434,20 @@ def test_list_multipart_uploads_paging(s3: Any, bucket: str) -> None:
     assert [u["Key"] for u in after_a["Uploads"]] == ["b", "c"]
     assert after_a["KeyMarker"] == "a"
 
+    # With a delimiter, a common prefix can end a page and is not repeated on the next.
+    for key in ("d/1", "d/2", "e"):
+        start(s3, bucket, key)
+    page = s3.list_multipart_uploads(Bucket=bucket, Delimiter="/", MaxUploads=5)
+    assert [u["Key"] for u in page["Uploads"]] == ["a", "a", "b", "c"]
+    assert [p["Prefix"] for p in page["CommonPrefixes"]] == ["d/"]
+    assert page["IsTruncated"] is True
+    page = s3.list_multipart_uploads(Bucket=bucket, Delimiter="/", MaxUploads=1, KeyMarker="c")
+    assert page["CommonPrefixes"] == [{"Prefix": "d/"}] and "Uploads" not in page
+    assert page["IsTruncated"] is True
+    assert page["NextKeyMarker"] == "d/" and "NextUploadIdMarker" not in page
+    page = s3.list_multipart_uploads(Bucket=bucket, Delimiter="/", KeyMarker="d/")
+    assert [u["Key"] for u in page["Uploads"]] == ["e"] and "CommonPrefixes" not in page
+
     # The paginator agrees.
     paginator = s3.get_paginator("list_multipart_uploads")
     keys = [
@@ -408,7 +455,7 @@ def test_list_multipart_uploads_paging(s3: Any, bucket: str) -> None:
         for pg in paginator.paginate(Bucket=bucket, PaginationConfig={"PageSize": 3})
         for u in pg.get("Uploads", [])
     ]
-    assert keys == ["a", "a", "b", "c"]
+    assert keys == ["a", "a", "b", "c", "d/1", "d/2", "e"]
 
 
 # -- UploadPartCopy ---------------------------------------------------------------
@@ -548,6 +595,69 @@ def test_upload_part_with_wrong_checksum_is_refused(s3: Any, bucket: str) -> Non
         )
     assert error_of(info) == ("BadDigest", 400)
     assert s3.list_parts(Bucket=bucket, Key="k", UploadId=upload_id).get("Parts", []) == []
+
+
+def test_upload_part_checksum_must_use_the_uploads_algorithm(
+    s3: Any, bucket: str, client_factory: Callable[..., Any]
+) -> None:
+    upload_id = start(s3, bucket, "k", ChecksumAlgorithm="CRC32")
+    with pytest.raises(ClientError) as info:
+        client_factory("s3").upload_part(
+            Bucket=bucket,
+            Key="k",
+            UploadId=upload_id,
+            PartNumber=1,
+            Body=b"data",
+            ChecksumAlgorithm="SHA256",
+        )
+    assert error_of(info) == ("InvalidRequest", 400)
+    assert "expected checksum Type: crc32, actual checksum Type: sha256" in str(info.value)
+
+
+def test_composite_complete_checks_the_part_checksums(s3: Any, bucket: str) -> None:
+    upload_id = start(s3, bucket, "k", ChecksumAlgorithm="CRC32")
+    etag = s3.upload_part(
+        Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=1, Body=b"data",
+        ChecksumAlgorithm="CRC32",
+    )["ETag"]  # fmt: skip
+    attempts = {
+        "InvalidRequest": {"PartNumber": 1, "ETag": etag},  # checksum missing
+        "InvalidPart": {"PartNumber": 1, "ETag": etag, "ChecksumCRC32": crc32_b64(b"other")},
+    }
+    for code, part in attempts.items():
+        with pytest.raises(ClientError) as info:
+            complete(s3, bucket, "k", upload_id, [part])
+        assert error_of(info) == (code, 400)
+    # Claiming the wrong checksum type for the upload is a BadDigest.
+    part = {"PartNumber": 1, "ETag": etag, "ChecksumCRC32": crc32_b64(b"data")}
+    with pytest.raises(ClientError) as info:
+        s3.complete_multipart_upload(
+            Bucket=bucket,
+            Key="k",
+            UploadId=upload_id,
+            MultipartUpload={"Parts": [part]},
+            ChecksumType="FULL_OBJECT",
+        )
+    assert error_of(info) == ("BadDigest", 400)
+    result = complete(s3, bucket, "k", upload_id, [part])
+    assert result["ChecksumCRC32"] == crc32_b64(base64.b64decode(crc32_b64(b"data"))) + "-1"
+
+
+def test_upload_part_copy_into_a_checksummed_upload(s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="source", Body=b"0123456789")
+    upload_id = start(s3, bucket, "copy", ChecksumAlgorithm="CRC32")
+    result = s3.upload_part_copy(
+        Bucket=bucket,
+        Key="copy",
+        UploadId=upload_id,
+        PartNumber=1,
+        CopySource=f"{bucket}/source",
+        CopySourceRange="bytes=2-5",
+    )["CopyPartResult"]
+    assert result["ChecksumCRC32"] == crc32_b64(b"2345")
+    part = {"PartNumber": 1, "ETag": result["ETag"], "ChecksumCRC32": result["ChecksumCRC32"]}
+    complete(s3, bucket, "copy", upload_id, [part])
+    assert get_bytes(s3, bucket, "copy") == b"2345"
 
 
 def test_full_object_crc64nvme_checksum(s3: Any, bucket: str) -> None:
