@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -205,3 +206,40 @@ class FakeBody(BodyStream):
         self._pos += len(piece)
         self.received += len(piece)
         return piece
+
+
+def sample(shape: Any, depth: int = 0, seen: tuple[str, ...] = ()) -> Any:
+    """A value for every member of ``shape`` (bounded depth), to round-trip whole operations."""
+    kind = shape.type_name
+    if kind == "structure":
+        if depth > 5 or shape.name in seen or shape.metadata.get("document"):
+            return None
+        result = {}
+        for name, member in shape.members.items():
+            if member.metadata.get("eventstream"):
+                continue
+            value = sample(member, depth + 1, (*seen, shape.name))
+            if value not in (None, {}):
+                result[name] = value
+                if shape.metadata.get("union"):
+                    break  # a union has exactly one member set
+        return result
+    if kind == "list":
+        value = sample(shape.member, depth + 1, seen)
+        return None if value is None else [value, value]
+    if kind == "map":
+        value = sample(shape.value, depth + 1, seen)
+        return None if value is None else {"k1": value, "k2": value}
+    if kind in ("integer", "long"):
+        return 7
+    if kind in ("float", "double"):
+        return 1.5
+    if kind == "boolean":
+        return True
+    if kind == "timestamp":
+        return datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+    if kind == "blob":
+        return b"\x00blob\xff"
+    if "enum" in shape.metadata:
+        return shape.metadata["enum"][0]
+    return f"s-{shape.name[:12]} &<ü>"

@@ -146,7 +146,7 @@ class AwsChunkedStream(BodyStream):
         trailer_lines: list[bytes] = []
         signature = ""
         while True:
-            if not self._buffer and self._eof:
+            if not self._buffer and not await self._fill():
                 break  # some clients end the body right after the last chunk
             line = await self._line()
             if not line:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote_to_bytes
 
 from cloudlet.core.errors import (
     AccessDenied,
@@ -156,7 +156,7 @@ def _hmac(key: bytes, msg: str) -> bytes:
     return hmac.new(key, msg.encode(), hashlib.sha256).digest()
 
 
-def _uri_encode(text: str, safe: str = "-_.~") -> str:
+def _uri_encode(text: str | bytes, safe: str = "-_.~") -> str:
     return quote(text, safe=safe)
 
 
@@ -166,10 +166,11 @@ def canonical_query(raw_query: str, drop_signature: bool) -> str:
         if not part:
             continue
         key, _, value = part.partition("=")
-        key, value = unquote(key), unquote(value)
-        if drop_signature and key == "X-Amz-Signature":
+        # Decode to bytes: re-encoding must give back any percent-escape, UTF-8 or not.
+        raw_key, raw_value = unquote_to_bytes(key), unquote_to_bytes(value)
+        if drop_signature and raw_key == b"X-Amz-Signature":
             continue
-        pairs.append((_uri_encode(key), _uri_encode(value)))
+        pairs.append((_uri_encode(raw_key), _uri_encode(raw_value)))
     pairs.sort()
     return "&".join(f"{k}={v}" for k, v in pairs)
 
@@ -237,9 +238,18 @@ def string_to_sign(signed: SignedRequest, canonical: str) -> str:
 
 
 def payload_hash_for(request: HttpRequest, signed: SignedRequest) -> str:
-    """The payload hash the client signed: the header if sent, else the body's hash."""
+    """The payload hash the client signed: the header if sent, else the body's hash.
+
+    A presigned S3 URL signs ``UNSIGNED-PAYLOAD``; other services presign the body's hash
+    like any request (botocore's ``SigV4QueryAuth`` vs ``S3SigV4QueryAuth``).
+    """
     if signed.presigned:
-        return request.query_dict().get("X-Amz-Content-Sha256", UNSIGNED_PAYLOAD)
+        declared = request.query_dict().get("X-Amz-Content-Sha256")
+        if declared:
+            return declared
+        if signed.service == "s3":
+            return UNSIGNED_PAYLOAD
+        return hashlib.sha256(request.body).hexdigest()
     declared = request.headers.get("x-amz-content-sha256")
     if declared:
         return declared

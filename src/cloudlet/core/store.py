@@ -2,13 +2,20 @@
 
 Reads use one connection per thread; writes are serialised through one lock per file
 (SQLite allows one writer anyway) so that ``BEGIN IMMEDIATE`` never waits on busy retries.
+
+Hot writers use ``submit``: jobs queue for one writer thread, which runs every job waiting
+at that moment in one transaction (each in its own savepoint, so one failing job does not
+undo the others) and commits once: concurrent requests share one durable sync (group
+commit) instead of taking turns for the lock and a sync each.
 """
 
 from __future__ import annotations
 
+import queue
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -29,6 +36,10 @@ class Store:
         self._write_lock = threading.RLock()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
+        self._jobs: queue.SimpleQueue[
+            tuple[Callable[[sqlite3.Connection], Any], Future[Any]] | None
+        ] = queue.SimpleQueue()
+        self._writer: threading.Thread | None = None
         self._migrate(migrations)
 
     def _connect(self) -> sqlite3.Connection:
@@ -68,10 +79,75 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                # A COMMIT can fail and leave the transaction open (a deferred foreign key):
+                # roll it back, or every later write would join it and never commit.
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
+
+    def submit(self, job: Callable[[sqlite3.Connection], Any]) -> Future[Any]:
+        """Run ``job(conn)`` in the next group transaction; the future resolves after COMMIT."""
+        future: Future[Any] = Future()
+        if self._writer is None:
+            with self._all_lock:
+                if self._writer is None:
+                    self._writer = threading.Thread(
+                        target=self._write_loop, name=f"store-{self.path.name}", daemon=True
+                    )
+                    self._writer.start()
+        self._jobs.put((job, future))
+        return future
+
+    MAX_GROUP = 256
+
+    def _write_loop(self) -> None:
+        while True:
+            first = self._jobs.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < self.MAX_GROUP:
+                try:
+                    item = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._jobs.put(None)
+                    break
+                batch.append(item)
+            self._run_group(batch)
+
+    def _run_group(
+        self, batch: list[tuple[Callable[[sqlite3.Connection], Any], Future[Any]]]
+    ) -> None:
+        outcomes: list[tuple[Future[Any], bool, Any]] = []
+        try:
+            with self.write() as conn:
+                for job, future in batch:
+                    if not future.set_running_or_notify_cancel():
+                        continue
+                    conn.execute("SAVEPOINT job")
+                    try:
+                        result = job(conn)
+                    except BaseException as exc:
+                        conn.execute("ROLLBACK TO job")
+                        conn.execute("RELEASE job")
+                        outcomes.append((future, False, exc))
+                        continue
+                    conn.execute("RELEASE job")
+                    outcomes.append((future, True, result))
+        except BaseException as exc:  # the COMMIT itself failed: nothing in the group holds
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for future, ok, value in outcomes:
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
@@ -82,6 +158,9 @@ class Store:
         return self.conn.execute(sql, params).fetchone()
 
     def close(self) -> None:
+        if self._writer is not None:
+            self._jobs.put(None)
+            self._writer.join(timeout=30)
         with self._all_lock:
             for conn in self._all:
                 with suppress(sqlite3.ProgrammingError):

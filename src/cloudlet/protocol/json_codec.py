@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import cache
 from typing import Any
 
 from botocore.model import Shape
@@ -26,15 +27,11 @@ def decode(shape: Shape | None, value: Any) -> Any:
         if not isinstance(value, dict):
             raise SerializationException(f"Expected an object for {shape.name}")
         result = {}
+        names = _wire_names(shape)
         for key, item in value.items():
-            member = shape.members.get(key)
-            if member is None:
-                # Members are matched by name; jsonName renames a few in rest-json.
-                member_name = _json_name_lookup(shape).get(key)
-                if member_name is None:
-                    continue
-                key, member = member_name, shape.members[member_name]
-            result[key] = decode(member, item)
+            member_name = names.get(key)
+            if member_name is not None:
+                result[member_name] = decode(shape.members[member_name], item)
         return result
     if kind == "list":
         if not isinstance(value, list):
@@ -59,11 +56,18 @@ def decode(shape: Shape | None, value: Any) -> Any:
 _SPECIAL_FLOATS = ("NaN", "Infinity", "-Infinity")
 
 
-def _json_name_lookup(shape: Shape) -> dict[str, str]:
+@cache
+def _wire_names(shape: Shape) -> dict[str, str]:
+    """Body members by the name they travel under (``locationName``, else the member name).
+
+    Members bound elsewhere (rest-json URI labels, headers, query) never come from the body,
+    even when a body member travels under their name: API Gateway's PutIntegration sends
+    ``integrationHttpMethod`` as ``httpMethod`` beside the ``httpMethod`` URI label.
+    """
     return {
-        m.serialization["name"]: name
-        for name, m in shape.members.items()
-        if "name" in m.serialization
+        member.serialization.get("name", name): name
+        for name, member in shape.members.items()
+        if not member.serialization.get("location")
     }
 
 

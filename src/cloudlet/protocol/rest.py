@@ -150,7 +150,9 @@ class RestProtocol:
         found = match_operation(op.service_model, request)
         labels = found[1] if found and found[0] == op.name else {}
         params: dict[str, Any] = {}
-        bound_query: set[str] = set()
+        # Literal keys of the URI (``?mode=import``) are not part of a querystring map.
+        _, _, literal = op.http["requestUri"].partition("?")
+        bound_query = {k for k, _ in parse_qsl(literal, keep_blank_values=True)}
         for name, member in shape.members.items():
             location = member.serialization.get("location")
             wire = member.serialization.get("name", name)
@@ -181,7 +183,14 @@ class RestProtocol:
                     params[name] = found_headers
         for name, member in shape.members.items():
             if member.serialization.get("location") == "querystring" and member.type_name == "map":
-                rest = {k: v for k, v in request.query if k not in bound_query}
+                many = member.value.type_name == "list"  # type: ignore[attr-defined]
+                rest: dict[str, Any] = {}
+                for key, value in request.query:
+                    if key not in bound_query:
+                        if many:
+                            rest.setdefault(key, []).append(value)
+                        else:
+                            rest[key] = value
                 if rest:
                     params[name] = rest
         payload = shape.serialization.get("payload")
@@ -242,8 +251,7 @@ class RestProtocol:
                 return response
             if member.type_name in ("blob", "string"):
                 response.body = value.encode() if isinstance(value, str) else value
-                if not any(k.lower() == "content-type" for k, _ in response.headers):
-                    response.headers.append(("Content-Type", self.raw_payload_type))
+                _default_content_type(response, self.raw_payload_type)
             else:
                 self.write_payload(op, member, value, response, member.serialization.get("name"))
         else:
@@ -278,7 +286,7 @@ class RestJsonProtocol(RestProtocol):
     def write_payload(
         self, op: OperationModel, shape: Shape, value: Any, response: HttpResponse, name: str | None
     ) -> None:
-        response.headers.append(("Content-Type", "application/json"))
+        _default_content_type(response, "application/json")
         response.body = json_codec.dumps(json_codec.encode(shape, value))
 
     def serialize_error(
@@ -323,7 +331,7 @@ class RestXmlProtocol(RestProtocol):
         first = inner[0]
         inner[0] = first[:-1] + xmlns + ">" if first.endswith(">") else first
         out.extend(inner)
-        response.headers.append(("Content-Type", "application/xml"))
+        _default_content_type(response, "application/xml")
         response.body = "".join(out).encode()
 
     def serialize_error(
@@ -346,6 +354,12 @@ class RestXmlProtocol(RestProtocol):
         headers = [("Content-Type", "application/xml"), *self.request_id_headers(request_id)]
         headers.extend(error.headers.items())
         return HttpResponse(error.status, headers, body.encode())
+
+
+def _default_content_type(response: HttpResponse, content_type: str) -> None:
+    """A Content-Type bound to an output member (MediaStore's DescribeObject) wins."""
+    if response.header("Content-Type") is None:
+        response.headers.append(("Content-Type", content_type))
 
 
 def _malformed() -> ServiceError:

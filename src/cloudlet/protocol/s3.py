@@ -102,6 +102,8 @@ class S3Protocol(RestXmlProtocol):
         request: HttpRequest | None = None,
     ) -> HttpResponse:
         headers = [*self.request_id_headers(request_id), *error.headers.items()]
+        if request is not None and body_never_requested(request):
+            headers.append(("Connection", "close"))
         if error.status == 304 or (request is not None and request.method == "HEAD"):
             # HEAD responses have no body: S3 sends only the status (botocore maps it).
             return HttpResponse(error.status, headers, b"")
@@ -115,6 +117,22 @@ class S3Protocol(RestXmlProtocol):
         parts.append(f"<RequestId>{request_id}</RequestId><HostId>{headers[1][1]}</HostId></Error>")
         headers.append(("Content-Type", "application/xml"))
         return HttpResponse(error.status, headers, "".join(parts).encode())
+
+
+def body_never_requested(request: HttpRequest) -> bool:
+    """An ``Expect: 100-continue`` body refused before it was asked for.
+
+    The client never sends it, so the connection cannot carry another request: the server
+    would read the next request as this one's body. So the answer closes the connection
+    (RFC 9110, 10.1.1). The gateway would be the better place for this: it covers S3's errors,
+    the only answers given before the body is read.
+    """
+    if (request.headers.get("expect") or "").lower() != "100-continue":
+        return False
+    stream = request.stream
+    while stream is not None and getattr(stream, "_inner", None) is not None:
+        stream = stream._inner  # type: ignore[attr-defined]
+    return stream is not None and stream.received == 0 and (stream.length or 0) > 0
 
 
 def host_id() -> str:

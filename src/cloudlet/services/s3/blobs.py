@@ -88,7 +88,8 @@ class BlobStore:
     def remove_orphans(self, referenced: Callable[[], set[str]]) -> int:
         """Delete blobs no metadata row names, written before this process started.
 
-        Newer files may belong to uploads in flight, so they are left alone.
+        Newer files may belong to uploads in flight, so they are left alone. A hard link made
+        for a copy keeps its source's mtime, but linking changes the inode's ctime: both count.
         """
         known = referenced()
         removed = 0
@@ -99,7 +100,8 @@ class BlobStore:
                 if entry.name in known:
                     continue
                 try:
-                    if entry.stat().st_mtime < self.started:
+                    stat = entry.stat()
+                    if max(stat.st_mtime, stat.st_ctime) < self.started:
                         os.unlink(entry.path)
                         removed += 1
                 except FileNotFoundError:

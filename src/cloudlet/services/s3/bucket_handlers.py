@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from cloudlet.core.errors import InvalidArgument, InvalidRequest, MalformedXML
+from cloudlet.core.errors import AccessDenied, InvalidArgument, InvalidRequest, MalformedXML
 from cloudlet.protocol.http import HttpResponse
 from cloudlet.protocol.s3 import S3_NAMESPACE
 from cloudlet.services.base import RequestContext, operation
@@ -16,6 +16,8 @@ from cloudlet.services.s3.errors import (
     BucketAlreadyOwnedByYou,
     BucketNotEmpty,
     IllegalLocationConstraintException,
+    InvalidBucketAclWithBlockPublicAccessError,
+    InvalidBucketAclWithObjectOwnership,
     InvalidLocationConstraint,
     InvalidTag,
     MalformedPolicy,
@@ -39,6 +41,12 @@ REGIONS = {
     "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "sa-east-1",
     "us-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2",
 }  # fmt: skip
+BLOCK_PUBLIC_ACCESS = (
+    "BlockPublicAcls",
+    "IgnorePublicAcls",
+    "BlockPublicPolicy",
+    "RestrictPublicBuckets",
+)
 
 
 @operation("CreateBucket")
@@ -47,13 +55,16 @@ def create_bucket(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[s
     validate_bucket_name(name)
     constraint = (params.get("CreateBucketConfiguration") or {}).get("LocationConstraint")
     region = _bucket_region(constraint, ctx.region)
+    acl = acls.from_params(params)
+    ownership = params.get("ObjectOwnership") or "BucketOwnerEnforced"
+    _check_new_bucket_acl(acl, s3.owner(ctx.account_id)["ID"], ownership)
     existing = s3.buckets.find(name)
     if existing is not None:
         if existing.account_id != ctx.account_id:
             raise BucketAlreadyExists(BucketName=name)
         if region == "us-east-1" and existing.region == "us-east-1":
             # Legacy us-east-1 behaviour: re-creating your own bucket succeeds, ACL reset.
-            s3.buckets.update(name, acl=acls.from_params(params))
+            s3.buckets.update(name, acl=acl)
             return {"Location": f"/{name}"}
         raise BucketAlreadyOwnedByYou(BucketName=name)
     bucket = Bucket(
@@ -62,7 +73,7 @@ def create_bucket(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[s
         region=region,
         created=s3.cloud.clock.time(),
         object_lock=bool(params.get("ObjectLockEnabledForBucket")),
-        acl=acls.from_params(params),
+        acl=acl,
     )
     try:
         s3.buckets.create(bucket)
@@ -70,10 +81,20 @@ def create_bucket(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[s
         if "UNIQUE" in str(exc):
             raise BucketAlreadyExists(BucketName=name) from exc
         raise
-    ownership = params.get("ObjectOwnership")
-    if ownership:
-        s3.buckets.put_config(name, "ownership", {"Rules": [{"ObjectOwnership": ownership}]})
+    # New buckets have ACLs disabled and Block Public Access on unless asked otherwise
+    # (AWS's defaults since April 2023); both are ordinary, deletable configurations.
+    s3.buckets.put_config(name, "ownership", {"Rules": [{"ObjectOwnership": ownership}]})
+    s3.buckets.put_config(name, "public-access-block", dict.fromkeys(BLOCK_PUBLIC_ACCESS, True))
     return {"Location": f"/{name}"}
+
+
+def _check_new_bucket_acl(acl: dict[str, Any], owner_id: str, ownership: str) -> None:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html (ACLs)."""
+    if ownership == "BucketOwnerEnforced" and not acls.is_owner_only(acl, owner_id):
+        raise InvalidBucketAclWithObjectOwnership()
+    if acls.is_public(acl):
+        # A new bucket blocks public access, so a public ACL cannot be set when creating it.
+        raise InvalidBucketAclWithBlockPublicAccessError()
 
 
 def _bucket_region(constraint: str | None, request_region: str) -> str:
@@ -125,7 +146,7 @@ def list_buckets(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[st
         buckets = buckets[:max_buckets]
         output["ContinuationToken"] = buckets[-1].name
     output["Buckets"] = [
-        {"Name": b.name, "CreationDate": b.created, "BucketRegion": b.region} for b in buckets
+        {"Name": b.name, "CreationDate": int(b.created), "BucketRegion": b.region} for b in buckets
     ]
     if params.get("Prefix"):
         output["Prefix"] = params["Prefix"]
@@ -184,6 +205,9 @@ def put_bucket_policy(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> di
     bucket = s3.bucket_for(ctx, params["Bucket"])
     text = params.get("Policy") or ""
     validate_policy(text, bucket.name)
+    block = s3.buckets.get_config(bucket.name, "public-access-block") or {}
+    if block.get("BlockPublicPolicy") and is_public_policy(json.loads(text)):
+        raise AccessDenied()
     s3.buckets.put_config(bucket.name, "policy", text)
     return {"__status": 204}
 
@@ -220,6 +244,26 @@ def validate_policy(text: str, bucket: str) -> None:
         for resource in [resources] if isinstance(resources, str) else resources:
             if resource != "*" and not str(resource).startswith(f"arn:aws:s3:::{bucket}"):
                 raise MalformedPolicy("Policy has invalid resource")
+
+
+def is_public_policy(document: dict[str, Any]) -> bool:
+    """Grants access to anyone: an unconditional Allow to ``*`` (what BlockPublicPolicy blocks).
+
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
+    Any condition counts as restricting here; AWS accepts only some condition keys as fixed
+    values (IAM issue).
+    """
+    statements = document.get("Statement")
+    for statement in [statements] if isinstance(statements, dict) else statements or []:
+        if statement.get("Effect") != "Allow" or statement.get("Condition"):
+            continue
+        principal = statement.get("Principal")
+        if isinstance(principal, dict):
+            principal = principal.get("AWS")
+        values = principal if isinstance(principal, list) else [principal]
+        if "*" in values:
+            return True
+    return False
 
 
 @operation("GetBucketPolicy")
@@ -281,7 +325,14 @@ def delete_bucket_cors(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> d
 @operation("PutBucketAcl")
 def put_bucket_acl(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
-    s3.buckets.update(bucket.name, acl=acls.from_params(params))
+    acl = acls.from_params(params)
+    acls.check_settable(
+        acl,
+        s3.owner(bucket.account_id)["ID"],
+        s3.buckets.ownership(bucket.name),
+        s3.buckets.get_config(bucket.name, "public-access-block"),
+    )
+    s3.buckets.update(bucket.name, acl=acl)
     return {}
 
 
@@ -296,7 +347,9 @@ def get_bucket_acl(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[
 def put_public_access_block(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
     config = params.get("PublicAccessBlockConfiguration") or {}
-    s3.buckets.put_config(bucket.name, "public-access-block", config)
+    # Members left out are false, and GetPublicAccessBlock answers all four.
+    stored = {name: bool(config.get(name)) for name in BLOCK_PUBLIC_ACCESS}
+    s3.buckets.put_config(bucket.name, "public-access-block", stored)
     return {}
 
 

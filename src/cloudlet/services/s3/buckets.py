@@ -132,6 +132,12 @@ class Buckets:
                 (name, kind, json.dumps(value)),
             )
 
+    def ownership(self, name: str) -> str | None:
+        """The bucket's Object Ownership setting; None (ACLs enabled) when it has none."""
+        controls = self.get_config(name, "ownership") or {}
+        rules = controls.get("Rules") or [{}]
+        return rules[0].get("ObjectOwnership")
+
     def delete_config(self, name: str, kind: str) -> None:
         with self.store.write() as conn:
             conn.execute("DELETE FROM bucket_configs WHERE bucket=? AND kind=?", (name, kind))

@@ -68,7 +68,7 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     if not first_text:  # suffix: the last N bytes
         length = int(last_text)
         if length == 0:
-            raise InvalidRange(ActualObjectSize=size, RangeRequested=header)
+            _unsatisfiable(header, size)
         return (max(size - length, 0), size - 1) if size else _unsatisfiable(header, size)
     first = int(first_text)
     last = int(last_text) if last_text else size - 1
@@ -80,4 +80,6 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
 
 
 def _unsatisfiable(header: str, size: int) -> tuple[int, int]:
-    raise InvalidRange(ActualObjectSize=size, RangeRequested=header)
+    error = InvalidRange(RangeRequested=header, ActualObjectSize=size)
+    error.headers["Content-Range"] = f"bytes */{size}"  # RFC 9110, 15.5.17
+    raise error

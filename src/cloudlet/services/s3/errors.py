@@ -147,6 +147,21 @@ class InvalidTag(ServiceError):
     status = 400
 
 
+class AccessControlListNotSupported(ServiceError):
+    status = 400
+    message = "The bucket does not allow ACLs"
+
+
+class InvalidBucketAclWithObjectOwnership(ServiceError):
+    status = 400
+    message = "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
+
+
+class InvalidBucketAclWithBlockPublicAccessError(ServiceError):
+    status = 400
+    message = "Bucket cannot have public ACLs set with BlockPublicAccess enabled"
+
+
 class MalformedPolicy(ServiceError):
     status = 400
 

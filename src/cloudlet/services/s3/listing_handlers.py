@@ -34,7 +34,8 @@ def _encoding(params: dict[str, Any]) -> bool:
 def _entry(s3: S3, record: ObjectRecord, encode: bool, owner: bool) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "Key": url_encode(record.key, encode),
-        "LastModified": record.last_modified,
+        # S3 keeps Last-Modified to the second: listings say ``...:06.000Z`` as HEAD says ``:06``.
+        "LastModified": int(record.last_modified),
         "ETag": record.etag,
         "Size": record.size,
         "StorageClass": record.storage_class,
@@ -94,7 +95,9 @@ def list_objects(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[st
     listing = list_keys(s3.objects, bucket.name, prefix, delimiter, marker, _max_keys(params))
     output: dict[str, Any] = {
         "Name": bucket.name,
-        "Prefix": url_encode(prefix, encode),
+        # v1 echoes Prefix as given even with encoding-type=url (botocore decodes Marker,
+        # NextMarker, Delimiter and keys of a v1 listing, but not Prefix).
+        "Prefix": prefix,
         "Marker": url_encode(marker, encode),
         "MaxKeys": params.get("MaxKeys", MAX_KEYS),
         "IsTruncated": listing.truncated,

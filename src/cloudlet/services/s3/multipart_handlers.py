@@ -22,6 +22,7 @@ from cloudlet.services.s3.errors import (
     InvalidPartOrder,
     NoSuchUpload,
 )
+from cloudlet.services.s3.listing import url_encode
 from cloudlet.services.s3.multipart import StoredPart, Upload
 from cloudlet.services.s3.object_handlers import (
     check_write_conditions,
@@ -58,6 +59,10 @@ def create_multipart_upload(s3: S3, ctx: RequestContext, params: dict[str, Any])
         raise InvalidRequest(
             "The FULL_OBJECT checksum type cannot be used with the "
             f"{algorithm or 'default'} checksum algorithm."
+        )
+    if checksum_type == "COMPOSITE" and algorithm == "CRC64NVME":
+        raise InvalidRequest(
+            "The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm."
         )
     if algorithm and not checksum_type:
         checksum_type = "FULL_OBJECT" if algorithm == "CRC64NVME" else "COMPOSITE"
@@ -118,16 +123,7 @@ async def _store_part(s3: S3, upload: Upload, part: StoredPart) -> None:
 async def upload_part(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     upload = _upload_for(s3, ctx, params)
     number = _part_number(params)
-    expected = upload.checksum_algorithm
-    if expected:
-        sent, _ = writing.requested_checksum(params, ctx)
-        if sent is None:
-            params["ChecksumAlgorithm"] = expected
-        elif sent != expected:
-            raise InvalidRequest(
-                f"Checksum Type mismatch occurred, expected checksum Type: {expected.lower()}, "
-                f"actual checksum Type: {sent.lower()}"
-            )
+    _use_uploads_checksum(upload, ctx, params)
     received = await writing.receive(s3, ctx, params, params.get("Body"), max_size=MAX_PART_SIZE)
     part = StoredPart(
         number,
@@ -143,6 +139,21 @@ async def upload_part(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> di
         {k: v for k, v in checksum_output(received.checksum).items() if k != "ChecksumType"}
     )
     return output
+
+
+def _use_uploads_checksum(upload: Upload, ctx: RequestContext, params: dict[str, Any]) -> None:
+    """A part is hashed with the upload's algorithm; a part sending another one is refused."""
+    expected = upload.checksum_algorithm
+    if not expected:
+        return
+    sent, _ = writing.requested_checksum(params, ctx)
+    if sent is None:
+        params["ChecksumAlgorithm"] = expected
+    elif sent != expected:
+        raise InvalidRequest(
+            f"Checksum Type mismatch occurred, expected checksum Type: {expected.lower()}, "
+            f"actual checksum Type: {sent.lower()}"
+        )
 
 
 @operation("UploadPartCopy")
@@ -440,6 +451,9 @@ def list_parts(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str,
 @operation("ListMultipartUploads")
 def list_multipart_uploads(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
+    encoding = params.get("EncodingType")
+    if encoding is not None and encoding != "url":
+        raise InvalidArgument("Invalid Encoding Method specified in Request")
     prefix = params.get("Prefix") or ""
     delimiter = params.get("Delimiter") or ""
     key_marker = params.get("KeyMarker") or ""
@@ -463,39 +477,44 @@ def list_multipart_uploads(s3: S3, ctx: RequestContext, params: dict[str, Any]) 
         else:
             uploads.append(upload)
             last = upload
+
+    def enc(value: str | None) -> str | None:
+        return url_encode(value, encoding == "url")
+
     output: dict[str, Any] = {
         "Bucket": bucket.name,
-        "KeyMarker": key_marker,
+        "KeyMarker": enc(key_marker),
         "UploadIdMarker": id_marker,
         "MaxUploads": max_uploads,
         "IsTruncated": truncated,
-        "Prefix": prefix or None,
-        "Delimiter": delimiter or None,
-        "Uploads": [
-            {
-                "UploadId": u.upload_id,
-                "Key": u.key,
-                "Initiated": u.initiated,
-                "StorageClass": u.storage_class,
-                "Owner": s3.owner(u.owner),
-                "Initiator": s3.owner(u.owner),
-                **(
-                    {"ChecksumAlgorithm": u.checksum_algorithm, "ChecksumType": u.checksum_type}
-                    if u.checksum_algorithm
-                    else {}
-                ),
-            }
-            for u in uploads
-        ]
-        or None,
-        "CommonPrefixes": [{"Prefix": p} for p in prefixes] or None,
+        "Prefix": enc(prefix) or None,
+        "Delimiter": enc(delimiter) or None,
+        "EncodingType": encoding,
+        "Uploads": [_upload_entry(s3, u, enc(u.key)) for u in uploads] or None,
+        "CommonPrefixes": [{"Prefix": enc(p)} for p in prefixes] or None,
     }
     if truncated and isinstance(last, Upload):
-        output["NextKeyMarker"] = last.key
+        output["NextKeyMarker"] = enc(last.key)
         output["NextUploadIdMarker"] = last.upload_id
     elif truncated and last is not None:
-        output["NextKeyMarker"] = last
+        output["NextKeyMarker"] = enc(last)
     return output
+
+
+def _upload_entry(s3: S3, upload: Upload, key: str | None) -> dict[str, Any]:
+    owner = s3.owner(upload.owner)
+    entry = {
+        "UploadId": upload.upload_id,
+        "Key": key,
+        "Initiated": upload.initiated,
+        "StorageClass": upload.storage_class,
+        "Owner": owner,
+        "Initiator": owner,
+    }
+    if upload.checksum_algorithm:
+        entry["ChecksumAlgorithm"] = upload.checksum_algorithm
+        entry["ChecksumType"] = upload.checksum_type
+    return entry
 
 
 def _common_prefix(key: str, prefix: str, delimiter: str) -> str | None:

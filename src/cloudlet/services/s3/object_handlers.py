@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import shutil
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
+from cloudlet.core import checksums
 from cloudlet.core.errors import InvalidArgument, InvalidRequest, MalformedXML
 from cloudlet.protocol.http import FileBody
 from cloudlet.services.base import RequestContext, operation
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
     from cloudlet.services.s3.handlers import S3
 
 MAX_KEY_BYTES = 1024
+#: Copies that must read their source (multipart, new checksum) do so in pieces this big.
+COPY_CHUNK = 1024 * 1024
 MAX_METADATA_BYTES = 2048
 STORAGE_CLASSES = {
     "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
@@ -167,8 +171,20 @@ def new_record(
         headers=object_headers(params),
         metadata=user_metadata(params),
         tags=tags,
-        acl=acls.from_params(params),
+        acl=settable_acl(s3, bucket, params),
     )
+
+
+def settable_acl(s3: S3, bucket: Bucket, params: dict[str, Any]) -> dict[str, Any]:
+    """The ACL a write asks for, if the bucket's ownership and public access block allow it."""
+    acl = acls.from_params(params)
+    acls.check_settable(
+        acl,
+        s3.owner(bucket.account_id)["ID"],
+        s3.buckets.ownership(bucket.name),
+        s3.buckets.get_config(bucket.name, "public-access-block"),
+    )
+    return acl
 
 
 def find_object(s3: S3, bucket: str, key: str) -> ObjectRecord:
@@ -230,10 +246,11 @@ def _read_view(
         first = sum(p.size for p in parts[: part_number - 1])
         length = parts[part_number - 1].size
         extra["PartsCount"] = len(parts) if record.parts else None
-        if record.parts:
-            extra["ContentRange"] = f"bytes {first}-{first + length - 1}/{record.size}"
-            return extra, first, length, True
-        return extra, 0, record.size, False
+        if not length:
+            return extra, first, length, False
+        # A part is a ranged GET (206), even part 1 of an object put in one piece.
+        extra["ContentRange"] = f"bytes {first}-{first + length - 1}/{record.size}"
+        return extra, first, length, True
     span = parse_range(range_header, record.size)
     if span is None:
         return extra, 0, record.size, False
@@ -265,7 +282,7 @@ def _read(s3: S3, ctx: RequestContext, params: dict[str, Any], with_body: bool) 
     extra, first, length, partial = _read_view(record, params, ctx)
     output.update({k: v for k, v in extra.items() if v is not None})
     output["ContentLength"] = length
-    if params.get("ChecksumMode") == "ENABLED" and not partial:
+    if params.get("ChecksumMode") == "ENABLED" and length == record.size:
         output.update(checksum_output(record.checksum))
     if partial:
         output["__status"] = 206
@@ -352,17 +369,67 @@ def link_blobs(s3: S3, record: ObjectRecord) -> tuple[str | None, list[Part] | N
     return None, None
 
 
+def rewrite_blob(s3: S3, record: ObjectRecord, algorithm: str) -> tuple[str, str, dict[str, str]]:
+    """The object's bytes as one new blob: (blob id, quoted MD5 ETag, FULL_OBJECT checksum)."""
+    writer = s3.blobs.writer([algorithm])
+    try:
+        for blob, _offset, _size in record.segments():
+            with open(s3.blobs.path(blob), "rb") as file:
+                while chunk := file.read(COPY_CHUNK):
+                    writer.write(chunk)
+        writer.finish()
+    except BaseException:
+        writer.abort()
+        raise
+    value = base64.b64encode(writer.checksums[algorithm].digest()).decode()
+    checksum = {"algorithm": algorithm, "value": value, "type": "FULL_OBJECT"}
+    return writer.blob_id, f'"{writer.md5.hexdigest()}"', checksum
+
+
+def copy_bytes(s3: S3, source: ObjectRecord, target: ObjectRecord, algorithm: str | None) -> None:
+    """Give ``target`` the source's bytes, ETag and checksum.
+
+    A copy is one new object: a multipart source's copy has the MD5 of its bytes as its ETag
+    and no parts. Otherwise the bytes are shared (hard links) unless a new checksum
+    algorithm is asked for, which needs them read.
+    """
+    current = source.checksum["algorithm"] if source.checksum else None
+    if not source.parts and (algorithm is None or algorithm == current):
+        target.blob, target.parts = link_blobs(s3, source)
+        target.etag, target.checksum = source.etag, source.checksum
+        return
+    algorithm = algorithm or current or writing.DEFAULT_CHECKSUM
+    target.blob, target.etag, target.checksum = rewrite_blob(s3, source, algorithm)
+    target.parts = None
+
+
+def _directive(params: dict[str, Any], member: str, header: str, name: str) -> bool:
+    """True for REPLACE, False for COPY (the default)."""
+    value = params.get(member) or "COPY"
+    if value not in ("COPY", "REPLACE"):
+        raise InvalidArgument(
+            f"Unknown {name} directive.", ArgumentName=header, ArgumentValue=value
+        )
+    return value == "REPLACE"
+
+
 @operation("CopyObject")
 async def copy_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     loop = asyncio.get_running_loop()
     target_bucket = s3.bucket_for(ctx, params["Bucket"])
     key = params["Key"]
     validate_key(key)
+    replace_metadata = _directive(
+        params, "MetadataDirective", "x-amz-metadata-directive", "metadata"
+    )
+    replace_tags = _directive(params, "TaggingDirective", "x-amz-tagging-directive", "tagging")
+    algorithm = (params.get("ChecksumAlgorithm") or "").upper() or None
+    if algorithm is not None and algorithm not in checksums.ALGORITHMS:
+        raise InvalidRequest(f"Checksum algorithm {algorithm} is not supported")
     src_bucket_name, src_key, _version = parse_copy_source(params["CopySource"])
     src_bucket = s3.bucket_for(ctx, src_bucket_name)
     source = find_object(s3, src_bucket.name, src_key)
     check_read_preconditions(params, source.etag, source.last_modified, prefix="CopySource")
-    replace_metadata = params.get("MetadataDirective") == "REPLACE"
     same = src_bucket.name == target_bucket.name and src_key == key
     changes = (
         replace_metadata
@@ -387,22 +454,17 @@ async def copy_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> di
         headers=object_headers(params) if replace_metadata else dict(source.headers),
         metadata=user_metadata(params) if replace_metadata else dict(source.metadata),
         tags=(
-            parse_tagging_header(params.get("Tagging") or "")
-            if params.get("TaggingDirective") == "REPLACE"
-            else list(source.tags)
+            parse_tagging_header(params.get("Tagging") or "") if replace_tags else list(source.tags)
         ),
-        checksum=source.checksum,
-        acl=acls.from_params(params),
+        acl=settable_acl(s3, target_bucket, params),
     )
-    record.blob, record.parts = await loop.run_in_executor(
-        s3.cloud.executor, link_blobs, s3, source
-    )
+    await loop.run_in_executor(s3.cloud.executor, copy_bytes, s3, source, record, algorithm)
     try:
         await commit(s3, record, params)
     except BaseException:
         s3.blobs.delete(record.blob_ids())
         raise
-    result = {"ETag": record.etag, "LastModified": record.last_modified}
+    result = {"ETag": record.etag, "LastModified": int(record.last_modified)}
     result.update(
         {k: v for k, v in checksum_output(record.checksum).items() if k != "ChecksumType"}
     )
@@ -449,5 +511,5 @@ def get_object_acl(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[
 def put_object_acl(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
     find_object(s3, bucket.name, params["Key"])
-    s3.objects.update_fields(bucket.name, params["Key"], acl=acls.from_params(params))
+    s3.objects.update_fields(bucket.name, params["Key"], acl=settable_acl(s3, bucket, params))
     return {}
