@@ -26,6 +26,7 @@ from botocore.awsrequest import (
 )
 from botocore.config import Config
 from botocore.model import OperationModel
+from botocore.response import StreamingBody
 
 from cloudlet.protocol import specs
 from cloudlet.protocol.http import BodyStream, Headers, HttpRequest, HttpResponse
@@ -142,13 +143,20 @@ def serialized_request(protocol: str, op: OperationModel, params: dict[str, Any]
 
 def botocore_parse(protocol: str, op: OperationModel, response: HttpResponse) -> dict[str, Any]:
     """What botocore's parser makes of our response, as ``client.<op>()`` would return it."""
-    body = response.body
+    body: Any = response.body
     assert isinstance(body, bytes)
+    streaming = op.has_streaming_output and response.status < 300
+    if streaming:  # botocore hands streaming payloads over unread
+        body = StreamingBody(io.BytesIO(body), len(body))
     parser = parsers.create_parser(protocol)
-    return parser.parse(
+    parsed = parser.parse(
         {"status_code": response.status, "headers": HeadersDict(response.headers), "body": body},
         op.output_shape,
     )
+    payload = op.output_shape.serialization.get("payload") if op.output_shape else None
+    if streaming and payload in parsed:
+        parsed[payload] = parsed[payload].read()
+    return parsed
 
 
 def botocore_error(protocol: str, op: OperationModel, response: HttpResponse) -> dict[str, Any]:
@@ -208,9 +216,15 @@ class FakeBody(BodyStream):
         return piece
 
 
-def sample(shape: Any, depth: int = 0, seen: tuple[str, ...] = ()) -> Any:
-    """A value for every member of ``shape`` (bounded depth), to round-trip whole operations."""
+def sample(shape: Any, depth: int = 0, seen: tuple[str, ...] = (), ascii_only: bool = False) -> Any:
+    """A value for every member of ``shape`` (bounded depth), to round-trip whole operations.
+
+    Strings carry XML/JSON/URL specials and non-ASCII, except where HTTP headers or host
+    names carry them.
+    """
     kind = shape.type_name
+    if shape.serialization.get("location") in ("header", "headers"):
+        ascii_only = True
     if kind == "structure":
         if depth > 5 or shape.name in seen or shape.metadata.get("document"):
             return None
@@ -218,17 +232,17 @@ def sample(shape: Any, depth: int = 0, seen: tuple[str, ...] = ()) -> Any:
         for name, member in shape.members.items():
             if member.metadata.get("eventstream"):
                 continue
-            value = sample(member, depth + 1, (*seen, shape.name))
+            value = sample(member, depth + 1, (*seen, shape.name), ascii_only)
             if value not in (None, {}):
                 result[name] = value
                 if shape.metadata.get("union"):
                     break  # a union has exactly one member set
         return result
     if kind == "list":
-        value = sample(shape.member, depth + 1, seen)
+        value = sample(shape.member, depth + 1, seen, ascii_only)
         return None if value is None else [value, value]
     if kind == "map":
-        value = sample(shape.value, depth + 1, seen)
+        value = sample(shape.value, depth + 1, seen, ascii_only)
         return None if value is None else {"k1": value, "k2": value}
     if kind in ("integer", "long"):
         return 7
@@ -242,4 +256,8 @@ def sample(shape: Any, depth: int = 0, seen: tuple[str, ...] = ()) -> Any:
         return b"\x00blob\xff"
     if "enum" in shape.metadata:
         return shape.metadata["enum"][0]
-    return f"s-{shape.name[:12]} &<ü>"
+    if shape.serialization.get("hostLabel"):
+        return "label"
+    if ascii_only:
+        return f"s-{shape.name[:12]} a=b;c"
+    return f"s-{shape.name[:12]} &<ü>/?%+"

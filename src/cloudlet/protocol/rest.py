@@ -147,8 +147,13 @@ class RestProtocol:
         shape = op.input_shape
         if shape is None:
             return {}
-        found = match_operation(op.service_model, request)
-        labels = found[1] if found and found[0] == op.name else {}
+        # The labels of this operation's own URI template, whichever operation routing chose.
+        route = next(
+            (r for r in routes(op.service_model).get(request.method, ()) if r.op_name == op.name),
+            None,
+        )
+        found = route.pattern.match(request.raw_path) if route is not None else None
+        labels = found.groupdict() if found is not None else {}
         params: dict[str, Any] = {}
         # Literal keys of the URI (``?mode=import``) are not part of a querystring map.
         _, _, literal = op.http["requestUri"].partition("?")

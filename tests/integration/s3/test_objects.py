@@ -700,26 +700,11 @@ def test_aws_cli_objects(aws: AwsCli, bucket: str, tmp_path: Path) -> None:
     got = aws.json("s3api", "get-object", "--bucket", bucket, "--key", "dir/file.bin", str(target))
     assert got["ETag"] == put["ETag"]
     assert target.read_bytes() == data
-    ranged = aws.json(
-        "s3api",
-        "get-object",
-        "--bucket",
-        bucket,
-        "--key",
-        "dir/file.bin",
-        "--range",
-        "bytes=10-19",
-        str(target),
-    )
-    assert ranged["ContentRange"] == f"bytes 10-19/{len(data)}"
-    assert target.read_bytes() == data[10:20]
     missing = aws("s3api", "head-object", "--bucket", bucket, "--key", "nope", check=False)
     assert missing.returncode != 0
     assert "Not Found" in missing.stderr
+    aws("s3api", "delete-object", "--bucket", bucket, "--key", "dir/file.bin")
     nosuchkey = aws(
-        "s3api", "get-object", "--bucket", bucket, "--key", "nope", str(target), check=False
+        "s3api", "get-object", "--bucket", bucket, "--key", "dir/file.bin", str(target), check=False
     )
     assert "NoSuchKey" in nosuchkey.stderr
-    aws("s3api", "delete-object", "--bucket", bucket, "--key", "dir/file.bin")
-    listed = aws.json("s3api", "list-objects-v2", "--bucket", bucket)
-    assert listed.get("Contents", []) == []

@@ -20,9 +20,10 @@ from botocore.httpchecksum import AwsChunkedWrapper, Crc32Checksum
 
 from cloudlet.auth import sigv4
 from cloudlet.auth.chunked import AwsChunkedStream, ChunkSigning, HashCheckedStream
+from cloudlet.core import checksums
 from cloudlet.core.errors import IncompleteBody, ServiceError, SignatureDoesNotMatch
 from cloudlet.protocol.http import BodyStream, Headers, HttpRequest
-from tests.unit.wire import FakeBody, client
+from tests.unit.wire import SECRET_KEY, FakeBody, client
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 STAMP = "20130524T000000Z"
@@ -249,7 +250,6 @@ def test_documented_signed_trailer() -> None:
     assert data == DATA
     assert stream.trailers == {"x-amz-checksum-crc32c": "sOO8/Q=="}
     # The checksum itself is that of the data (CRC32C of 66560 'a's).
-    from cloudlet.core import checksums
 
     hasher = checksums.hasher("CRC32C")
     hasher.update(DATA)
@@ -308,7 +308,6 @@ def test_put_object_over_https_end_to_end() -> None:
     assert signed is not None
     declared = sigv4.payload_hash_for(request, signed)
     assert declared == sigv4.STREAMING_UNSIGNED_TRAILER
-    from tests.unit.wire import SECRET_KEY
 
     sigv4.verify(request, signed, SECRET_KEY, declared)
     length = int(request.headers["x-amz-decoded-content-length"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -749,15 +748,11 @@ def test_presigned_expiry_bounds_and_not_yet_valid() -> None:
 
 
 @pytest.fixture
-def frozen_signing_time() -> Iterator[datetime]:
+def frozen_signing_time(monkeypatch: pytest.MonkeyPatch) -> datetime:
     """botocore signs with ``get_current_datetime``; pin it (botocore's clock, not ours)."""
     when = datetime(2024, 1, 2, 3, 4, 5)
-    original = botocore.auth.get_current_datetime
-    botocore.auth.get_current_datetime = lambda *a, **k: when  # type: ignore[assignment]
-    try:
-        yield when.replace(tzinfo=UTC)
-    finally:
-        botocore.auth.get_current_datetime = original  # type: ignore[assignment]
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda *a, **k: when)
+    return when.replace(tzinfo=UTC)
 
 
 def test_skew_beyond_fifteen_minutes_is_refused(frozen_signing_time: datetime) -> None:

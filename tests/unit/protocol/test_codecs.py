@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from cloudlet.core.errors import MalformedXML, SerializationException, ValidationError
+from cloudlet.core.errors import MalformedXML, SerializationException, ValidationError, error
 from cloudlet.protocol import _PROTOCOLS, cbor, json_codec, protocol_for, xml_codec
 from cloudlet.protocol.http import (
     BodyStream,
@@ -229,7 +229,6 @@ def test_query_bad_numbers_are_validation_errors() -> None:
 def test_cbor_error_lengths_parse_in_botocore(size: int) -> None:
     message = "m" * size
     op = model("cloudwatch").operation_model("ListMetrics")
-    from cloudlet.core.errors import error
 
     exc = error("InvalidParameterValue", message)
     response = _PROTOCOLS["smithy-rpc-v2-cbor"].serialize_error(model("cloudwatch"), op, exc, "r")

@@ -95,6 +95,14 @@ def test_json_query_compatible_modelled_exception_cloudwatch() -> None:
     with pytest.raises(cloudwatch.client.exceptions.ResourceNotFound) as raised:
         cloudwatch.call("GetDashboard", lambda request: response, DashboardName="d")
     assert raised.value.response["Error"]["Code"] == "ResourceNotFound"
+    # A query code modelled on a differently named shape travels as that shape's name.
+    exc = error("InvalidParameterValue", "bad value")
+    response = _PROTOCOLS["json"].serialize_error(model("cloudwatch"), op, exc, "req-1")
+    assert response.header("x-amzn-ErrorType") == "InvalidParameterValueException"
+    assert response.header("x-amzn-query-error") == "InvalidParameterValue;Sender"
+    with pytest.raises(cloudwatch.client.exceptions.InvalidParameterValueException) as invalid:
+        cloudwatch.call("GetDashboard", lambda request: response, DashboardName="d")
+    assert invalid.value.response["Error"]["Code"] == "InvalidParameterValue"
 
 
 def test_json_error_fields_are_kept() -> None:

@@ -265,13 +265,13 @@ def test_rest_json_lambda_invoke_status_headers_and_payload() -> None:
         "ExecutedVersion": "$LATEST",
         "Payload": b'{"errorMessage": "boom"}',
     }
-    s3 = client("lambda")
+    lambda_ = client("lambda")
 
     def respond(request: HttpRequest) -> HttpResponse:
         op = model("lambda").operation_model("Invoke")
         return _PROTOCOLS["rest-json"].serialize(op, output, "req-1")
 
-    result = s3.call("Invoke", respond, FunctionName="f", Payload=b"{}")
+    result = lambda_.call("Invoke", respond, FunctionName="f", Payload=b"{}")
     result.pop("ResponseMetadata")
     assert result.pop("Payload").read() == output["Payload"]
     assert result == {k: v for k, v in output.items() if k != "Payload"}
@@ -501,3 +501,10 @@ def test_route53_outputs() -> None:
     assert parsed == output
     assert metadata["RequestId"] == "req-1"
     assert b'xmlns="https://route53.amazonaws.com/doc/2013-04-01/"' in response.body
+
+
+def test_rest_json_content_type_bound_to_an_output_member() -> None:
+    output = {"ContentType": "image/png", "ContentLength": 3, "ETag": "e"}
+    parsed, _, response = roundtrip("mediastore-data", "rest-json", "DescribeObject", output)
+    assert parsed == output
+    assert [v for k, v in response.headers if k.lower() == "content-type"] == ["image/png"]

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from cloudlet.core.errors import MalformedXML
 from cloudlet.protocol import protocol_for
 from cloudlet.protocol.http import HttpRequest
 from tests.unit.wire import client, info, model, serialized_request
@@ -344,6 +345,33 @@ def test_rest_json_apigateway_put_method_with_two_labels() -> None:
     assert roundtrip("apigateway", "PutMethod", **params) == params
 
 
+def test_rest_json_body_member_named_like_a_uri_label() -> None:
+    """PutIntegration sends ``integrationHttpMethod`` as ``httpMethod`` beside the
+    ``{http_method}`` URI label: the body must not overwrite the label."""
+    params = {
+        "restApiId": "api",
+        "resourceId": "res",
+        "httpMethod": "GET",
+        "type": "HTTP",
+        "integrationHttpMethod": "POST",
+        "uri": "https://example.com/",
+    }
+    request = client("apigateway").request("PutIntegration", **params)
+    assert b'"httpMethod": "POST"' in request.body
+    assert parse("apigateway", request, "PutIntegration") == params
+
+
+def test_rest_json_querystring_maps() -> None:
+    # Literal query keys of the URI (?mode=import) are not part of the parameters map.
+    params = {"body": b"{}", "parameters": {"endpointConfigurationTypes": "REGIONAL"}}
+    request = client("apigateway").request("ImportRestApi", **params)
+    assert "mode=import" in request.raw_query
+    assert parse("apigateway", request, "ImportRestApi") == params
+    # A map of lists collects repeated keys.
+    params = {"filters": {"status": ["ACTIVE", "CREATING"], "alias": ["a"]}, "maxResults": 5}
+    assert roundtrip("amp", "ListScrapers", **params) == params
+
+
 def test_rest_json_timestamp_in_querystring() -> None:
     params = {
         "FunctionName": "f",
@@ -517,7 +545,6 @@ def test_rest_xml_route53_querystring() -> None:
 
 
 def test_rest_xml_wrong_root_element_is_malformed_xml() -> None:
-    from cloudlet.core.errors import MalformedXML
 
     request = client("s3").request(
         "PutBucketTagging", Bucket="b", Tagging={"TagSet": [{"Key": "a", "Value": "1"}]}

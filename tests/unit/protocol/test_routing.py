@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from botocore.model import Shape
 
+from cloudlet.core.errors import InvalidArgument
 from cloudlet.protocol import protocol_for
 from cloudlet.protocol.http import Headers, HttpRequest
 from cloudlet.protocol.s3 import S3Protocol
@@ -127,7 +128,6 @@ def test_s3_keys_roundtrip_from_botocore(key: str) -> None:
 
 
 def test_s3_query_plus_is_space_and_bad_integer_is_invalid_argument() -> None:
-    from cloudlet.core.errors import InvalidArgument
 
     assert route("GET", "/b", "list-type=2&prefix=a+b&max-keys=5") == (
         "ListObjectsV2",
@@ -225,3 +225,10 @@ def test_every_operation_routes_to_itself(service: str) -> None:
             wrong.append((name, found and found.name, request.method, request.raw_path))
     assert wrong == []
     assert len(service_model.operation_names) > 10
+
+
+def test_parse_reads_the_labels_of_the_operation_it_is_given() -> None:
+    """A deprecated twin parsed explicitly still gets its URI labels."""
+    request = s3_request("PUT", "/b", "lifecycle")
+    op = model("s3").operation_model("PutBucketLifecycle")
+    assert S3.parse(op, request) == {"Bucket": "b"}

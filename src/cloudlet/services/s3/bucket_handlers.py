@@ -176,7 +176,7 @@ def get_bucket_location(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> 
 def put_bucket_tagging(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
     tags = [(t["Key"], t["Value"]) for t in (params.get("Tagging") or {}).get("TagSet", [])]
-    validate_tags(tags, limit=50)
+    validate_tags(tags, limit=50, kind="bucket")
     s3.buckets.put_config(bucket.name, "tagging", tags)
     return {"__status": 204}
 

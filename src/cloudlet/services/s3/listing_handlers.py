@@ -34,8 +34,9 @@ def _encoding(params: dict[str, Any]) -> bool:
 def _entry(s3: S3, record: ObjectRecord, encode: bool, owner: bool) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "Key": url_encode(record.key, encode),
-        # S3 keeps Last-Modified to the second: listings say ``...:06.000Z`` as HEAD says ``:06``.
-        "LastModified": int(record.last_modified),
+        # Milliseconds, where AWS lists whole seconds (``...:06.000Z``): `aws s3 sync` compares
+        # a file's mtime with this, and a truncated time makes a file just uploaded look stale.
+        "LastModified": record.last_modified,
         "ETag": record.etag,
         "Size": record.size,
         "StorageClass": record.storage_class,
