@@ -168,6 +168,8 @@ class Gateway:
     async def run(self, fn: Any, *args: Any) -> Any:
         if inspect.iscoroutinefunction(fn):
             return await fn(*args)
+        if getattr(fn, "_inline", False):
+            return fn(*args)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, fn, *args)
 

@@ -102,6 +102,9 @@ class HttpRequest:
     #: The path as the client sent (and signed) it, before virtual-host rewriting.
     sent_path: str = ""
     virtual_host: bool = False
+    #: The operation routing chose and its raw URI labels, so parsing need not match again.
+    route_op: str = ""
+    route_labels: dict[str, str] | None = None
     _query: list[tuple[str, str]] | None = field(default=None, repr=False)
 
     @property

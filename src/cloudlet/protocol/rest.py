@@ -131,6 +131,106 @@ def match_operation(
     return route.op_name, labels
 
 
+@dataclass(frozen=True, slots=True)
+class InputBinding:
+    """Where each input member of one operation travels, worked out once per operation."""
+
+    route: Route | None
+    uri: tuple[tuple[str, str, Shape], ...]
+    query: tuple[tuple[str, str, Shape], ...]
+    query_maps: tuple[tuple[str, bool], ...]
+    bound_query: frozenset[str]
+    headers: tuple[tuple[str, str, Shape], ...]
+    prefixes: tuple[tuple[str, str], ...]
+    payload: str | None
+    raw_payload: bool
+    body_members: bool
+
+
+@cache
+def input_binding(op: OperationModel) -> InputBinding:
+    shape = op.input_shape
+    route = next(
+        (r for r in routes(op.service_model).get(op.http["method"], ()) if r.op_name == op.name),
+        None,
+    )
+    uri, query, query_maps, headers, prefixes = [], [], [], [], []
+    # Literal keys of the URI (``?mode=import``) are not part of a querystring map.
+    _, _, literal = op.http["requestUri"].partition("?")
+    bound = {k for k, _ in parse_qsl(literal, keep_blank_values=True)}
+    body_members = False
+    members = shape.members if shape is not None else {}
+    for name, member in members.items():
+        location = member.serialization.get("location")
+        wire = member.serialization.get("name", name)
+        if location == "uri":
+            uri.append((name, _group(wire), member))
+        elif location == "querystring":
+            if member.type_name == "map":
+                query_maps.append((name, member.value.type_name == "list"))  # type: ignore[attr-defined]
+            else:
+                bound.add(wire)
+                query.append((name, wire, member))
+        elif location == "header":
+            headers.append((name, wire.lower(), member))
+        elif location == "headers":
+            prefixes.append((name, wire.lower()))
+        elif not location:
+            body_members = True
+    payload = shape.serialization.get("payload") if shape is not None else None
+    raw_payload = bool(payload) and members[payload].type_name in ("blob", "string")
+    return InputBinding(
+        route,
+        tuple(uri),
+        tuple(query),
+        tuple(query_maps),
+        frozenset(bound),
+        tuple(headers),
+        tuple(prefixes),
+        payload,
+        raw_payload,
+        body_members and not payload,
+    )
+
+
+def _parse_query(binding: InputBinding, request: HttpRequest, params: dict[str, Any]) -> None:
+    values: dict[str, list[str]] = {}
+    for key, value in request.query:
+        values.setdefault(key, []).append(value)
+    for name, wire, member in binding.query:
+        found = values.get(wire)
+        if found:
+            if member.type_name == "list":
+                params[name] = [_scalar(member.member, v) for v in found]  # type: ignore[attr-defined]
+            else:
+                params[name] = _scalar(member, found[0])
+    for name, many in binding.query_maps:
+        rest = {
+            key: (found if many else found[-1])
+            for key, found in values.items()
+            if key not in binding.bound_query
+        }
+        if rest:
+            params[name] = rest
+
+
+@cache
+def output_binding(
+    op: OperationModel,
+) -> tuple[dict[str, tuple[str, str, Shape]], frozenset[str]]:
+    """(members bound to headers or the status code, names of members in the body)."""
+    located: dict[str, tuple[str, str, Shape]] = {}
+    body: set[str] = set()
+    shape = op.output_shape
+    for name, member in shape.members.items() if shape is not None else ():
+        location = member.serialization.get("location")
+        if location:
+            located[name] = (location, member.serialization.get("name", name), member)
+        else:
+            body.add(name)
+    return located, frozenset(body)
+
+
 class RestProtocol:
     name = "rest"
 
@@ -139,7 +239,10 @@ class RestProtocol:
 
     def find_operation(self, service: ServiceModel, request: HttpRequest) -> OperationModel | None:
         found = match_operation(service, request)
-        return service.operation_model(found[0]) if found else None
+        if found is None:
+            return None
+        request.route_op, request.route_labels = found
+        return service.operation_model(found[0])
 
     # -- parsing ----------------------------------------------------------------
 
@@ -147,61 +250,34 @@ class RestProtocol:
         shape = op.input_shape
         if shape is None:
             return {}
-        # The labels of this operation's own URI template, whichever operation routing chose.
-        route = next(
-            (r for r in routes(op.service_model).get(request.method, ()) if r.op_name == op.name),
-            None,
-        )
-        found = route.pattern.match(request.raw_path) if route is not None else None
-        labels = found.groupdict() if found is not None else {}
+        binding = input_binding(op)
+        labels = request.route_labels if request.route_op == op.name else None
+        if labels is None:
+            # The labels of this operation's own URI template, whichever operation routing chose.
+            found = binding.route.pattern.match(request.raw_path) if binding.route else None
+            labels = found.groupdict() if found is not None else {}
         params: dict[str, Any] = {}
-        # Literal keys of the URI (``?mode=import``) are not part of a querystring map.
-        _, _, literal = op.http["requestUri"].partition("?")
-        bound_query = {k for k, _ in parse_qsl(literal, keep_blank_values=True)}
-        for name, member in shape.members.items():
-            location = member.serialization.get("location")
-            wire = member.serialization.get("name", name)
-            if location == "uri":
-                raw = labels.get(_group(wire))
-                if raw is not None:
-                    params[name] = _scalar(member, unquote(raw))
-            elif location == "querystring":
-                if member.type_name == "map":
-                    continue
-                bound_query.add(wire)
-                values = [v for k, v in request.query if k == wire]
-                if values:
-                    if member.type_name == "list":
-                        params[name] = [_scalar(member.member, v) for v in values]  # type: ignore[attr-defined]
-                    else:
-                        params[name] = _scalar(member, values[0])
-            elif location == "header":
-                raw = request.headers.get(wire)
-                if raw is not None:
-                    params[name] = _header_value(member, raw)
-            elif location == "headers":
-                prefix = wire.lower()
-                found_headers = {
-                    k[len(prefix) :]: v for k, v in request.headers.items() if k.startswith(prefix)
-                }
-                if found_headers:
-                    params[name] = found_headers
-        for name, member in shape.members.items():
-            if member.serialization.get("location") == "querystring" and member.type_name == "map":
-                many = member.value.type_name == "list"  # type: ignore[attr-defined]
-                rest: dict[str, Any] = {}
-                for key, value in request.query:
-                    if key not in bound_query:
-                        if many:
-                            rest.setdefault(key, []).append(value)
-                        else:
-                            rest[key] = value
-                if rest:
-                    params[name] = rest
-        payload = shape.serialization.get("payload")
-        if payload:
+        for name, group, member in binding.uri:
+            raw = labels.get(group)
+            if raw is not None:
+                params[name] = _scalar(member, unquote(raw))
+        if binding.query or binding.query_maps:
+            _parse_query(binding, request, params)
+        headers = request.headers
+        for name, wire, member in binding.headers:
+            raw = headers.get(wire)
+            if raw is not None:
+                params[name] = _header_value(member, raw)
+        for name, prefix in binding.prefixes:
+            found_headers = {
+                k[len(prefix) :]: v for k, v in headers.items() if k.startswith(prefix)
+            }
+            if found_headers:
+                params[name] = found_headers
+        payload = binding.payload
+        if payload is not None:
             member = shape.members[payload]
-            if member.type_name in ("blob", "string"):
+            if binding.raw_payload:
                 if request.stream is not None:
                     params[payload] = request.stream
                 elif request.body or member.type_name == "blob":
@@ -209,12 +285,8 @@ class RestProtocol:
                     params[payload] = body.decode() if member.type_name == "string" else body
             elif request.body.strip():
                 params[payload] = self.parse_payload(member, request.body)
-        else:
-            body_members = [
-                n for n, m in shape.members.items() if not m.serialization.get("location")
-            ]
-            if body_members and request.body.strip():
-                params.update(self.parse_payload(shape, request.body) or {})
+        elif binding.body_members and request.body.strip():
+            params.update(self.parse_payload(shape, request.body) or {})
         return params
 
     def parse_payload(self, shape: Shape, body: bytes) -> Any:
@@ -235,12 +307,12 @@ class RestProtocol:
         shape = op.output_shape
         if shape is None:
             return response
-        for name, member in shape.members.items():
-            value = output.get(name)
-            if value is None:
+        located, body_names = output_binding(op)
+        for name, value in output.items():
+            entry = located.get(name)
+            if entry is None or value is None:
                 continue
-            location = member.serialization.get("location")
-            wire = member.serialization.get("name", name)
+            location, wire, member = entry
             if location == "header":
                 response.headers.append((wire, _header_text(member, value)))
             elif location == "headers":
@@ -260,11 +332,7 @@ class RestProtocol:
             else:
                 self.write_payload(op, member, value, response, member.serialization.get("name"))
         else:
-            body_members = {
-                n: output[n]
-                for n, m in shape.members.items()
-                if not m.serialization.get("location") and output.get(n) is not None
-            }
+            body_members = {n: v for n, v in output.items() if n in body_names and v is not None}
             if body_members or self.always_body:
                 self.write_payload(op, shape, body_members, response, None)
         return response

@@ -42,6 +42,14 @@ ROOT_NAMES = {
 }
 
 
+_OBJECT_ROUTES = {
+    "GET": "GetObject",
+    "HEAD": "HeadObject",
+    "PUT": "PutObject",
+    "DELETE": "DeleteObject",
+}
+
+
 class S3Protocol(RestXmlProtocol):
     name = "rest-xml"
     raw_payload_type = "binary/octet-stream"
@@ -51,6 +59,23 @@ class S3Protocol(RestXmlProtocol):
 
     def namespace(self, service: ServiceModel) -> str | None:
         return S3_NAMESPACE
+
+    def find_operation(self, service: ServiceModel, request: HttpRequest) -> OperationModel | None:
+        """The object data plane without a query string is decided by method alone (and
+        ``x-amz-copy-source`` for PUT), as S3 itself does; everything else goes through the
+        generic template match. Both give the same answer: the fast way only skips the work."""
+        if not request.raw_query:
+            path = request.raw_path
+            slash = path.find("/", 1)
+            if 0 < slash < len(path) - 1:
+                name = _OBJECT_ROUTES.get(request.method)
+                if name == "PutObject" and "x-amz-copy-source" in request.headers:
+                    name = "CopyObject"
+                if name is not None:
+                    request.route_op = name
+                    request.route_labels = {"Bucket": path[1:slash], "Key": path[slash + 1 :]}
+                    return service.operation_model(name)
+        return super().find_operation(service, request)
 
     def parse(self, op: OperationModel, request: HttpRequest) -> dict[str, Any]:
         """``aws-chunked`` is how the body travels, not what it is: S3 drops it from

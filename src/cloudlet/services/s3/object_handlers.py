@@ -15,6 +15,7 @@ from cloudlet.protocol.http import FileBody
 from cloudlet.services.base import RequestContext, operation
 from cloudlet.services.s3 import acl as acls
 from cloudlet.services.s3 import writing
+from cloudlet.services.s3.blobs import BlobWriter
 from cloudlet.services.s3.buckets import Bucket
 from cloudlet.services.s3.conditions import check_read_preconditions, parse_range
 from cloudlet.services.s3.errors import (
@@ -123,19 +124,45 @@ def checksum_output(checksum: dict[str, str] | None) -> dict[str, str]:
     return {f"Checksum{checksum['algorithm']}": checksum["value"], "ChecksumType": checksum["type"]}
 
 
-async def commit(s3: S3, record: ObjectRecord, params: dict[str, Any]) -> None:
-    """Make the record the key's current version, once its bytes are durable."""
+#: Files up to this size are unlinked on the event loop; bigger ones free many extents.
+INLINE_UNLINK = 1024 * 1024
+
+
+async def commit(
+    s3: S3, record: ObjectRecord, params: dict[str, Any], writer: BlobWriter | None = None
+) -> None:
+    """Make the record the key's current version, once its bytes are durable.
+
+    One thread hop does both: the blob's fsync (in parallel with other uploads') and the
+    wait for the group commit that carries the metadata row (shared with them).
+    """
+
+    def job(conn: Any) -> ObjectRecord | None:
+        check_write_conditions(s3, record.bucket, record.key, params)
+        return s3.objects.put(record)
+
+    def durable() -> ObjectRecord | None:
+        if writer is not None:
+            writer.finish()
+        return s3.store.submit(job).result()
+
     loop = asyncio.get_running_loop()
-
-    def store() -> ObjectRecord | None:
-        with s3.store.write():
-            check_write_conditions(s3, record.bucket, record.key, params)
-            return s3.objects.put(record)
-
-    replaced = await loop.run_in_executor(s3.cloud.executor, store)
+    replaced = await loop.run_in_executor(s3.cloud.executor, durable)
     if replaced is not None:
-        blobs = set(replaced.blob_ids()) - set(record.blob_ids())
-        await loop.run_in_executor(s3.cloud.executor, s3.blobs.delete, blobs)
+        await free_blobs(s3, replaced, keep=frozenset(record.blob_ids()))
+
+
+async def free_blobs(
+    s3: S3, record: ObjectRecord, keep: set[str] | frozenset[str] = frozenset()
+) -> None:
+    """Delete a replaced or deleted record's files (after its metadata change committed)."""
+    blobs = [b for b in record.blob_ids() if b not in keep]
+    if not blobs:
+        return
+    if record.size <= INLINE_UNLINK:
+        s3.blobs.delete(blobs)
+    else:
+        await asyncio.get_running_loop().run_in_executor(s3.cloud.executor, s3.blobs.delete, blobs)
 
 
 @operation("PutObject")
@@ -145,13 +172,13 @@ async def put_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dic
     validate_key(key)
     record = new_record(s3, ctx, bucket, key, params)
     check_write_conditions(s3, bucket.name, key, params)
-    received = await writing.receive(s3, ctx, params, params.get("Body"))
+    received = await writing.receive(s3, ctx, params, params.get("Body"), finish=False)
     record.size, record.etag, record.blob = received.size, received.etag, received.writer.blob_id
     record.checksum = received.checksum
     try:
-        await commit(s3, record, params)
+        await commit(s3, record, params, received.writer)
     except BaseException:
-        s3.blobs.delete([received.writer.blob_id])
+        received.writer.abort()
         raise
     return {"ETag": record.etag, **checksum_output(record.checksum)}
 
@@ -291,27 +318,31 @@ def _read(s3: S3, ctx: RequestContext, params: dict[str, Any], with_body: bool) 
     return output
 
 
-@operation("GetObject")
+@operation("GetObject", inline=True)
 def get_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     return _read(s3, ctx, params, with_body=True)
 
 
-@operation("HeadObject")
+@operation("HeadObject", inline=True)
 def head_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     return _read(s3, ctx, params, with_body=False)
 
 
 @operation("DeleteObject")
-def delete_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+async def delete_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
     key = params["Key"]
-    if params.get("IfMatch") is not None:
-        current = find_object(s3, bucket.name, key)
-        if params["IfMatch"].strip().strip('"') != current.etag.strip('"'):
-            raise PreconditionFailed(Condition="If-Match")
-    removed = s3.objects.delete(bucket.name, key)
+
+    def job(conn: Any) -> ObjectRecord | None:
+        if params.get("IfMatch") is not None:
+            current = find_object(s3, bucket.name, key)
+            if params["IfMatch"].strip().strip('"') != current.etag.strip('"'):
+                raise PreconditionFailed(Condition="If-Match")
+        return s3.objects.delete(bucket.name, key)
+
+    removed = await asyncio.wrap_future(s3.store.submit(job))
     if removed is not None:
-        s3.blobs.delete(removed.blob_ids())
+        await free_blobs(s3, removed)
     return {"__status": 204}
 
 

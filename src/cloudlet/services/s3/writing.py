@@ -76,9 +76,18 @@ def requested_checksum(
 
 
 async def receive(
-    s3: S3, ctx: RequestContext, params: dict[str, Any], body: Any, max_size: int = MAX_SINGLE_PUT
+    s3: S3,
+    ctx: RequestContext,
+    params: dict[str, Any],
+    body: Any,
+    max_size: int = MAX_SINGLE_PUT,
+    finish: bool = True,
 ) -> Received:
-    """Write the request body to a new blob and verify it; the caller commits or aborts."""
+    """Write the request body to a new blob and verify it; the caller commits or aborts.
+
+    With ``finish=False`` the blob is left open for the caller to make durable (and close)
+    in the same thread hop as its commit.
+    """
     length = declared_length(ctx)
     if length is None and isinstance(body, BodyStream):
         raise MissingContentLength()
@@ -107,7 +116,8 @@ async def receive(
             trailers = {}
         if length is not None and writer.size != length:
             raise IncompleteBody()
-        await loop.run_in_executor(s3.cloud.executor, writer.finish)
+        if finish:
+            await loop.run_in_executor(s3.cloud.executor, writer.finish)
         md5 = writer.md5.digest()
         check_content_md5(params.get("ContentMD5"), md5)
         algo = algorithm or DEFAULT_CHECKSUM
