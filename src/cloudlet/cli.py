@@ -11,6 +11,7 @@ import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from cloudlet import __version__
 from cloudlet.core.accounts import DEFAULT_ROOT_SECRET_ACCESS_KEY, Accounts
@@ -42,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         help="fsync: acknowledged writes survive power loss; process: a crash",
     )
     serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("CLOUDLET_WORKERS", default_workers())),
+        help="worker processes sharing the port (default: one per core, up to 4)",
+    )
+    serve.add_argument(
         "--allow-default-credentials",
         action="store_true",
         help="allow binding a non-loopback address with the default root keys",
@@ -68,6 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     return accounts_command(args)
 
 
+def default_workers() -> int:
+    """One process per core (each is bound to one core by the GIL), at most 4."""
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -78,10 +90,9 @@ def _is_loopback(host: str) -> bool:
 
 
 def serve_command(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from cloudlet.core.cloud import Cloud
-    from cloudlet.gateway.app import App
+    from cloudlet.gateway import workers
+    from cloudlet.gateway.app import cache_dir
+    from cloudlet.protocol.specs import ServiceIndex
 
     config = Config(
         host=args.host,
@@ -94,8 +105,12 @@ def serve_command(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
-    cloud = Cloud(config)
-    cred = cloud.root_credential
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    # Prepared once, before any worker starts: the first account and the routing index.
+    registry = Accounts(config.data_dir, Clock(config.data_dir / "clock.json"))
+    account, cred = registry.ensure_root_account()
+    registry.store.close()
+    ServiceIndex.load(cache_dir(config.data_dir))
     if (
         not _is_loopback(args.host)
         and cred.secret_access_key == DEFAULT_ROOT_SECRET_ACCESS_KEY
@@ -108,15 +123,17 @@ def serve_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    cloud.start_services()
-    app = App(cloud)
+    many = args.workers > 1
+    # With several workers the parent only holds the port; each worker listens on its own.
+    sock = workers.listen(args.host, args.port, reuse_port=many, backlog=0 if many else 2048)
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     endpoint = f"http://{shown_host}:{args.port}"
     print(
-        f"cloudlet {__version__} serving on {endpoint}\n"
-        f"  data dir:   {cloud.data_dir}\n"
+        f"cloudlet {__version__} serving on {endpoint} ({args.workers} worker"
+        f"{'s' if args.workers > 1 else ''})\n"
+        f"  data dir:   {config.data_dir.resolve()}\n"
         f"  region:     {config.region}\n"
-        f"  account:    {cloud.root_account.account_id}\n"
+        f"  account:    {account.account_id}\n"
         f"  access key: {cred.access_key_id}\n"
         f"  secret key: {cred.secret_access_key}\n"
         f"aws CLI:\n"
@@ -124,20 +141,41 @@ def serve_command(args: argparse.Namespace) -> int:
         f"AWS_SECRET_ACCESS_KEY={cred.secret_access_key} AWS_DEFAULT_REGION={config.region}",
         flush=True,
     )
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        loop="uvloop" if sys.platform != "win32" else "asyncio",
-        http="httptools",
-        lifespan="on",
-        access_log=False,
-        server_header=False,
-        log_level="warning" if args.log_level == "info" else args.log_level,
-        timeout_graceful_shutdown=30,
-        timeout_keep_alive=75,
+    if not many:
+        run_worker(config, sock, primary=True, first_start=True)
+        return 0
+
+    def worker(index: int, first_start: bool) -> None:
+        own = workers.listen(args.host, args.port, reuse_port=True)
+        run_worker(config, own, primary=index == 0, first_start=first_start)
+
+    return workers.supervise(args.workers, worker)
+
+
+def run_worker(config: Config, sock: Any, primary: bool, first_start: bool) -> None:
+    """One worker process: its own cloud and event loop, serving the shared socket."""
+    import uvicorn
+
+    from cloudlet.core.cloud import Cloud
+    from cloudlet.gateway.app import App
+
+    cloud = Cloud(config, primary=primary, first_start=first_start)
+    cloud.start_services()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            App(cloud),
+            loop="uvloop" if sys.platform != "win32" else "asyncio",
+            http="httptools",
+            lifespan="on",
+            access_log=False,
+            server_header=False,
+            proxy_headers=False,
+            log_level="warning" if config.log_level == "info" else config.log_level,
+            timeout_graceful_shutdown=30,
+            timeout_keep_alive=75,
+        )
     )
-    return 0
+    server.run(sockets=[sock])
 
 
 def status_command(endpoint: str) -> int:

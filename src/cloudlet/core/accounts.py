@@ -8,6 +8,7 @@ signature verification has one place to look a key up.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,11 +83,23 @@ class Credential:
 
 
 class Accounts:
-    def __init__(self, data_dir: Path, clock: Clock) -> None:
+    def __init__(
+        self, data_dir: Path, clock: Clock, on_change: Callable[[], None] | None = None
+    ) -> None:
         self.clock = clock
         self.store = Store(data_dir / "accounts.db", MIGRATIONS)
         self._cache: dict[str, Credential] = {}
         self._canonical: dict[str, str] = {}
+        self._on_change = on_change
+
+    def invalidate(self) -> None:
+        """Forget cached credentials (another worker may have deactivated or deleted one)."""
+        self._cache = {}
+
+    def _changed(self, access_key_id: str) -> None:
+        self._cache.pop(access_key_id, None)
+        if self._on_change is not None:
+            self._on_change()
 
     def ensure_root_account(self) -> tuple[Account, Credential]:
         """Create the first account on first start; keys come from the environment."""
@@ -193,12 +206,12 @@ class Accounts:
             conn.execute(
                 "UPDATE credentials SET status=? WHERE access_key_id=?", (status, access_key_id)
             )
-        self._cache.pop(access_key_id, None)
+        self._changed(access_key_id)
 
     def delete_credential(self, access_key_id: str) -> None:
         with self.store.write() as conn:
             conn.execute("DELETE FROM credentials WHERE access_key_id=?", (access_key_id,))
-        self._cache.pop(access_key_id, None)
+        self._changed(access_key_id)
 
     def _insert_account(self, account_id: str, name: str) -> Account:
         account = Account(account_id, name, ids.canonical_user_id())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -11,6 +12,7 @@ from cloudlet import __version__
 from cloudlet.core.accounts import Accounts
 from cloudlet.core.clock import Clock
 from cloudlet.core.config import Config
+from cloudlet.core.generation import Generation
 from cloudlet.core.scheduler import Scheduler
 
 if TYPE_CHECKING:
@@ -18,15 +20,22 @@ if TYPE_CHECKING:
 
 
 class Cloud:
-    def __init__(self, config: Config) -> None:
+    """One worker's view of the cloud. ``primary`` is the worker that runs background work."""
+
+    def __init__(self, config: Config, primary: bool = True, first_start: bool = True) -> None:
         self.config = config
+        self.primary = primary
+        #: False when a crashed worker is restarted: start-up recovery must not run again
+        #: while other workers have writes in flight.
+        self.first_start = first_start
         self.version = __version__
         self.started = time.time()
         config.data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = config.data_dir.resolve()
-        self.clock = Clock(self.data_dir / "clock.json")
+        self.generation = Generation(self.data_dir / "generation")
+        self.clock = Clock(self.data_dir / "clock.json", on_change=self.generation.bump)
         self.scheduler = Scheduler()
-        self.accounts = Accounts(self.data_dir, self.clock)
+        self.accounts = Accounts(self.data_dir, self.clock, on_change=self.generation.bump)
         self.root_account, self.root_credential = self.accounts.ensure_root_account()
         #: Blocking work (SQLite, fsync, file reads) runs here, off the event loop.
         self.executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="cloudlet")
@@ -50,11 +59,21 @@ class Cloud:
 
     def start_services(self) -> None:
         """Create every registered service now, so recovery work runs before the first request."""
+        from cloudlet.protocol.specs import service_model
         from cloudlet.services import REGISTRY
 
         for name in REGISTRY:
             self.service(name)
-        self.scheduler.start()
+            service_model(name)  # load the model now, not during the first request
+        if self.primary:
+            self.scheduler.start()
+
+    def invalidate(self) -> None:
+        """Another worker changed shared state: drop every cache that may hold it."""
+        self.clock.reload()
+        self.accounts.invalidate()
+        for service in list(self._services.values()):
+            service.invalidate()
 
     def close(self) -> None:
         self.scheduler.stop()
@@ -73,4 +92,5 @@ class Cloud:
             "region": self.config.region,
             "services": sorted(REGISTRY),
             "clock_offset_seconds": self.clock.offset,
+            "pid": os.getpid(),
         }

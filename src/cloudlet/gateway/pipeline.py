@@ -47,6 +47,8 @@ class Gateway:
         self.executor = cloud.executor
 
     async def handle(self, request: HttpRequest) -> tuple[HttpResponse, RequestContext]:
+        if self.cloud.generation.changed():
+            self.cloud.invalidate()
         s3 = request.headers.get("x-amz-content-sha256") is not None
         ctx = RequestContext(request, ids.s3_request_id() if s3 else ids.request_id())
         info = self.index.services["s3"]

@@ -84,6 +84,13 @@ class Service:
     def close(self) -> None:
         """Release files and connections on shutdown."""
 
+    def invalidate(self) -> None:
+        """Drop caches of shared state: another worker process changed some of it.
+
+        A service that caches must call ``self.cloud.generation.bump()`` after each change
+        that other workers' caches depend on, and clear those caches here.
+        """
+
 
 def _bind(fn: Callable[..., Any], service: Service) -> Callable[..., Any]:
     """Bind a module-level handler to its service, keeping it recognisably async or not."""

@@ -6,6 +6,7 @@ import ipaddress
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,9 +56,11 @@ class Bucket:
 
 
 class Buckets:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, on_change: Callable[[], None] | None = None) -> None:
         self.store = store
+        self._on_change = on_change
         self._cache: dict[str, Bucket | None] = {}
+        self._configs: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
     def get(self, name: str) -> Bucket:
@@ -119,10 +122,20 @@ class Buckets:
     # -- per-bucket configuration documents -------------------------------------
 
     def get_config(self, name: str, kind: str) -> Any | None:
+        """A stored configuration document; cached, since writes consult several of them.
+
+        Callers must not mutate the returned value (it is shared through the cache).
+        """
+        key = (name, kind)
+        if key in self._configs:
+            return self._configs[key]
         row = self.store.query_one(
             "SELECT value FROM bucket_configs WHERE bucket=? AND kind=?", (name, kind)
         )
-        return json.loads(row["value"]) if row else None
+        value = json.loads(row["value"]) if row else None
+        with self._lock:
+            self._configs[key] = value
+        return value
 
     def put_config(self, name: str, kind: str, value: Any) -> None:
         with self.store.write() as conn:
@@ -131,6 +144,7 @@ class Buckets:
                 "ON CONFLICT(bucket, kind) DO UPDATE SET value=excluded.value",
                 (name, kind, json.dumps(value)),
             )
+        self._forget(name)
 
     def ownership(self, name: str) -> str | None:
         """The bucket's Object Ownership setting; None (ACLs enabled) when it has none."""
@@ -141,10 +155,20 @@ class Buckets:
     def delete_config(self, name: str, kind: str) -> None:
         with self.store.write() as conn:
             conn.execute("DELETE FROM bucket_configs WHERE bucket=? AND kind=?", (name, kind))
+        self._forget(name)
 
     def _forget(self, name: str) -> None:
         with self._lock:
             self._cache.pop(name, None)
+            for key in [k for k in self._configs if k[0] == name]:
+                del self._configs[key]
+        if self._on_change is not None:
+            self._on_change()  # other workers drop their cached copy
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._cache = {}
+            self._configs = {}
 
 
 def _like_prefix(prefix: str) -> str:

@@ -46,10 +46,14 @@ class S3(Service):
         fsync = cloud.config.durability == "fsync"
         self.store = Store(root / "s3.db", MIGRATIONS, synchronous="FULL" if fsync else "NORMAL")
         self.blobs = BlobStore(root / "blobs", fsync=fsync)
-        self.buckets = Buckets(self.store)
+        self.buckets = Buckets(self.store, on_change=cloud.generation.bump)
         self.objects = Objects(self.store)
         self.uploads = Uploads(self.store)
-        threading.Thread(target=self._remove_orphans, name="s3-orphans", daemon=True).start()
+        if cloud.primary and cloud.first_start:
+            threading.Thread(target=self._remove_orphans, name="s3-orphans", daemon=True).start()
+
+    def invalidate(self) -> None:
+        self.buckets.invalidate()
 
     def _remove_orphans(self) -> None:
         removed = self.blobs.remove_orphans(self.objects.all_blob_ids)
