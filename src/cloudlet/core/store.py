@@ -11,6 +11,8 @@ commit) instead of taking turns for the lock and a sync each.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import queue
 import sqlite3
 import threading
@@ -40,6 +42,7 @@ class Store:
             tuple[Callable[[sqlite3.Connection], Any], Future[Any]] | None
         ] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
+        self._lock_fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         self._migrate(migrations)
 
     def _connect(self) -> sqlite3.Connection:
@@ -76,16 +79,23 @@ class Store:
             if conn.in_transaction:  # nested use inside one write: join it
                 yield conn
                 return
-            conn.execute("BEGIN IMMEDIATE")
+            # Other worker processes write to the same file: wait for them on a file lock,
+            # which wakes us the moment it is free, rather than in SQLite's busy handler,
+            # which sleeps and retries (milliseconds of latency under contention).
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
             try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                # A COMMIT can fail and leave the transaction open (a deferred foreign key):
-                # roll it back, or every later write would join it and never commit.
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    # A COMMIT can fail and leave the transaction open (a deferred foreign
+                    # key): roll it back, or every later write would join it and never commit.
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            finally:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     def submit(self, job: Callable[[sqlite3.Connection], Any]) -> Future[Any]:
         """Run ``job(conn)`` in the next group transaction; the future resolves after COMMIT."""

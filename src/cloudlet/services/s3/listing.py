@@ -13,14 +13,17 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from cloudlet.core.errors import InvalidArgument
-from cloudlet.services.s3.objects import ObjectRecord, Objects, prefix_successor
+from cloudlet.services.s3.objects import ListedObject, Objects, prefix_successor
 
 BATCH = 1000
+#: Rows read right after skipping a common prefix: the next key is often another prefix,
+#: so read a few and grow, rather than a full batch thrown away after one row.
+RESEEK_BATCH = 8
 
 
 @dataclass(slots=True)
 class Listing:
-    contents: list[ObjectRecord] = field(default_factory=list)
+    contents: list[ListedObject] = field(default_factory=list)
     common_prefixes: list[str] = field(default_factory=list)
     truncated: bool = False
     #: The last key or common prefix returned: where the next page starts.
@@ -36,8 +39,9 @@ def list_keys(
     prefix_b, delim_b, marker_b = prefix.encode(), delimiter.encode(), start_after.encode()
     cursor, inclusive = marker_b, False
     count = 0
+    limit = min(max_keys + 1, BATCH)
     while True:
-        batch = objects.scan(bucket, cursor, inclusive, prefix_b, BATCH)
+        batch = objects.scan(bucket, cursor, inclusive, prefix_b, limit)
         if not batch:
             return result
         reseek = False
@@ -58,6 +62,7 @@ def list_keys(
                     if successor is None:
                         return result
                     cursor, inclusive, reseek = successor, True, True
+                    limit = RESEEK_BATCH
                     break
             if count == max_keys:
                 result.truncated = True
@@ -66,8 +71,10 @@ def list_keys(
             result.last = record.key
             count += 1
             cursor, inclusive = key_b, False
-        if not reseek and len(batch) < BATCH:
-            return result
+        if not reseek:
+            if len(batch) < limit:
+                return result
+            limit = min(limit * 4, BATCH)
 
 
 def encode_token(last: str) -> str:

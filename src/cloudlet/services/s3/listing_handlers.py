@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from cloudlet.core.errors import InvalidArgument
 from cloudlet.services.base import RequestContext, operation
 from cloudlet.services.s3.listing import decode_token, encode_token, list_keys, url_encode
-from cloudlet.services.s3.objects import ObjectRecord
+from cloudlet.services.s3.objects import ListedObject
 
 if TYPE_CHECKING:
     from cloudlet.services.s3.handlers import S3
@@ -31,7 +31,7 @@ def _encoding(params: dict[str, Any]) -> bool:
     return encoding == "url"
 
 
-def _entry(s3: S3, record: ObjectRecord, encode: bool, owner: bool) -> dict[str, Any]:
+def _entry(s3: S3, record: ListedObject, encode: bool, owner: bool) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "Key": url_encode(record.key, encode),
         # Milliseconds, where AWS lists whole seconds (``...:06.000Z``): `aws s3 sync` compares

@@ -60,6 +60,21 @@ class ObjectRecord:
         return [(self.blob, 0, self.size)] if self.blob else []
 
 
+@dataclass(slots=True)
+class ListedObject:
+    """What a listing shows of an object: read without decoding the rest of its row."""
+
+    key: str
+    size: int
+    etag: str
+    last_modified: float
+    storage_class: str
+    checksum: dict[str, str] | None
+    owner: str
+
+
+_LISTED_COLUMNS = "key, size, etag, last_modified, storage_class, checksum, owner"
+
 _COLUMNS = (
     "bucket, key, version_id, delete_marker, size, etag, last_modified, storage_class, "
     "headers, metadata, tags, checksum, blob, parts, acl, owner"
@@ -179,13 +194,13 @@ class Objects:
 
     def scan(
         self, bucket: str, start: bytes, inclusive: bool, prefix: bytes, limit: int
-    ) -> list[ObjectRecord]:
+    ) -> list[ListedObject]:
         """Keys after ``start`` (in byte order) that begin with ``prefix``: an index range scan."""
         op = ">=" if inclusive else ">"
         lower = max(start, prefix) if inclusive else start
         if not inclusive and prefix > start:
             op, lower = ">=", prefix
-        sql = f"SELECT {_COLUMNS} FROM objects WHERE bucket=? AND key {op} ?"
+        sql = f"SELECT {_LISTED_COLUMNS} FROM objects WHERE bucket=? AND key {op} ?"
         args: list[Any] = [bucket, lower]
         upper = prefix_successor(prefix)
         if upper is not None:
@@ -193,7 +208,19 @@ class Objects:
             args.append(upper)
         sql += " ORDER BY key LIMIT ?"
         args.append(limit)
-        return [record_from_row(r) for r in self.store.query(sql, args)]
+        rows = self.store.conn.execute(sql, args).fetchall()
+        return [
+            ListedObject(
+                bytes(key).decode(),
+                size,
+                etag,
+                modified,
+                storage_class,
+                json.loads(checksum) if checksum else None,
+                owner,
+            )
+            for key, size, etag, modified, storage_class, checksum, owner in rows
+        ]
 
     def all_blob_ids(self) -> set[str]:
         ids: set[str] = set()
