@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -22,6 +23,14 @@ def to_datetime(value: object) -> datetime:
 
 def format_timestamp(value: object, fmt: str) -> str | float | int:
     """Render a timestamp as ``iso8601``, ``rfc822`` or ``unixTimestamp``."""
+    if fmt == "iso8601" and isinstance(value, int | float) and 0 <= value < 253402300800:
+        # Epoch seconds straight to text: listings format thousands of these per page.
+        t = time.gmtime(value)
+        millis = min(int(value % 1 * 1000), 999)
+        return (
+            f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
+            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}.{millis:03d}Z"
+        )
     when = to_datetime(value)
     if fmt == "unixTimestamp":
         ts = when.timestamp()

@@ -46,21 +46,38 @@ def scalar_text(shape: Shape, value: Any, default_ts: str = "iso8601") -> str:
     return str(value)
 
 
+_PLANS: dict[int, tuple[Shape, tuple[tuple[str, str, Shape], ...], bool]] = {}
+
+
+def _plan(shape: Shape) -> tuple[tuple[tuple[str, str, Shape], ...], bool]:
+    """(element members as (name, xml name, shape), has attributes), worked out once per
+    shape: a listing encodes the same structure a thousand times per page."""
+    found = _PLANS.get(id(shape))
+    if found is None or found[0] is not shape:
+        members = []
+        attributes = False
+        for member_name, member in shape.members.items():
+            if member.serialization.get("xmlAttribute"):
+                attributes = True
+            else:
+                members.append((member_name, member.serialization.get("name", member_name), member))
+        found = _PLANS[id(shape)] = (shape, tuple(members), attributes)
+    return found[1], found[2]
+
+
 def encode_members(shape: Shape, value: dict[str, Any], out: list[str]) -> None:
     """Append the member elements of a structure (not the structure's own element)."""
-    for member_name, member in shape.members.items():
-        if member.serialization.get("xmlAttribute"):
-            continue
+    members, _ = _plan(shape)
+    for member_name, xml_name, member in members:
         item = value.get(member_name)
-        if item is None:
-            continue
-        encode(member, item, member.serialization.get("name", member_name), out)
+        if item is not None:
+            encode(member, item, xml_name, out)
 
 
 def encode(shape: Shape, value: Any, name: str, out: list[str]) -> None:
     kind = shape.type_name
     if kind == "structure":
-        attrs = _attributes(shape, value)
+        attrs = _attributes(shape, value) if _plan(shape)[1] else ""
         out.append(f"<{name}{attrs}>")
         encode_members(shape, value, out)
         out.append(f"</{name}>")

@@ -39,7 +39,8 @@ def list_keys(
     prefix_b, delim_b, marker_b = prefix.encode(), delimiter.encode(), start_after.encode()
     cursor, inclusive = marker_b, False
     count = 0
-    limit = min(max_keys + 1, BATCH)
+    # With a delimiter the first key may stand for a whole folder: start small.
+    limit = RESEEK_BATCH if delim_b else min(max_keys + 1, BATCH)
     while True:
         batch = objects.scan(bucket, cursor, inclusive, prefix_b, limit)
         if not batch:
