@@ -25,8 +25,9 @@ def format_timestamp(value: object, fmt: str) -> str | float | int:
     """Render a timestamp as ``iso8601``, ``rfc822`` or ``unixTimestamp``."""
     if fmt == "iso8601" and isinstance(value, int | float) and 0 <= value < 253402300800:
         # Epoch seconds straight to text: listings format thousands of these per page.
-        t = time.gmtime(value)
-        millis = min(int(value % 1 * 1000), 999)
+        seconds, micros = divmod(round(value * 1_000_000), 1_000_000)
+        t = time.gmtime(seconds)
+        millis = micros // 1000
         return (
             f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
             f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}.{millis:03d}Z"

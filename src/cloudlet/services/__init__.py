@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 REGISTRY: dict[str, str] = {
     "sts": "cloudlet.services.sts.handlers",
     "s3": "cloudlet.services.s3.handlers",
+    "iam": "cloudlet.services.iam.handlers",
+    "kms": "cloudlet.services.kms.handlers",
+    "secretsmanager": "cloudlet.services.secretsmanager.handlers",
 }
 
 
