@@ -40,6 +40,9 @@ class Cloud:
         #: Blocking work (SQLite, fsync, file reads) runs here, off the event loop.
         self.executor = ThreadPoolExecutor(max_workers=64, thread_name_prefix="cloudlet")
         self._services: dict[str, Service] = {}
+        from cloudlet.auth.authorize import Authorizer
+
+        self.authorizer = Authorizer(self)
         self._lock = threading.Lock()
 
     def service(self, name: str) -> Service | None:
@@ -72,6 +75,7 @@ class Cloud:
         """Another worker changed shared state: drop every cache that may hold it."""
         self.clock.reload()
         self.accounts.invalidate()
+        self.authorizer.invalidate()
         for service in list(self._services.values()):
             service.invalidate()
 

@@ -20,3 +20,5 @@ class Config:
     log_level: str = "info"
     #: Durability of acknowledged writes: "fsync" survives power loss, "process" only a crash.
     durability: str = "fsync"
+    #: Evaluate IAM policies on every request (off: every signed request is allowed).
+    enforce_iam: bool = True

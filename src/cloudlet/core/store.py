@@ -46,7 +46,9 @@ class Store:
         self._migrate(migrations)
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        # The timeout (busy wait) applies from the first statement: several workers starting
+        # on a fresh data directory switch it to WAL at the same moment.
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute(f"PRAGMA synchronous={self._synchronous}")

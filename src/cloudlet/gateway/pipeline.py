@@ -19,6 +19,7 @@ from cloudlet.auth.chunked import AwsChunkedStream, ChunkSigning, HashCheckedStr
 from cloudlet.core import ids
 from cloudlet.core.cloud import Cloud
 from cloudlet.core.errors import (
+    AccessDenied,
     ExpiredToken,
     InternalError,
     InvalidAccessKeyId,
@@ -160,12 +161,20 @@ class Gateway:
                 f"The operation {op.name} of service {service_name} is not implemented by "
                 "cloudlet yet."
             )
-        authorize = getattr(service, "authorize", None)
-        if authorize is not None:
-            await self.run(authorize, ctx)
-        elif ctx.principal is None:
-            raise error("AccessDenied", "Access Denied", 403)
+        self.authorize(ctx, service)
         return await self.run(handler, ctx, ctx.params)
+
+    def authorize(self, ctx: RequestContext, service: Any) -> None:
+        """IAM enforcement; with it off, any signed request passes and anonymous ones don't."""
+        authorizer = self.cloud.authorizer
+        if not authorizer.enabled:
+            if ctx.principal is None:
+                raise error("AccessDenied", "Access Denied", 403)
+            return
+        try:
+            authorizer.check(ctx, service.authorization(ctx))
+        except AccessDenied as exc:
+            raise access_denied_for(service.name, exc) from None
 
     async def run(self, fn: Any, *args: Any) -> Any:
         if inspect.iscoroutinefunction(fn):
@@ -233,6 +242,19 @@ def rewrite_virtual_host(request: HttpRequest, base_hosts: tuple[str, ...]) -> N
         request.sent_path = request.raw_path
         request.raw_path = f"/{bucket}{request.raw_path}"
         request.virtual_host = True
+
+
+def access_denied_for(service: str, exc: ServiceError) -> ServiceError:
+    """JSON services call it ``AccessDeniedException``: 400 over ``json`` (KMS, Secrets
+    Manager), 403 over ``rest-json`` (Lambda), unless the model says otherwise."""
+    model = specs.service_model(service)
+    if model.protocol not in ("json", "rest-json"):
+        return exc
+    status = 400 if model.protocol == "json" else 403
+    for shape in model.error_shapes:
+        if shape.name == "AccessDeniedException":
+            status = shape.metadata.get("error", {}).get("httpStatusCode", status)
+    return error("AccessDeniedException", exc.message, status)
 
 
 def unknown_key(service: str) -> ServiceError:

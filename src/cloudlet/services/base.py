@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from cloudlet.auth.authorize import Check
+
 if TYPE_CHECKING:
     from botocore.model import OperationModel
 
@@ -83,6 +85,15 @@ class Service:
 
     def close(self) -> None:
         """Release files and connections on shutdown."""
+
+    #: The IAM action prefix of this service's operations (``kms:Decrypt``).
+    iam_prefix = ""
+
+    def authorization(self, ctx: RequestContext) -> list[Check]:
+        """What IAM must allow for this request: by default the action named like the
+        operation on any resource. Services with resource ARNs and resource policies say
+        more; an empty list means the operation needs no permission (GetCallerIdentity)."""
+        return [Check(f"{self.iam_prefix or self.name}:{ctx.operation_name}")]
 
     def invalidate(self) -> None:
         """Drop caches of shared state: another worker process changed some of it.

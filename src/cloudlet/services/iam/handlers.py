@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from cloudlet.auth.authorize import Check
 from cloudlet.core import arns
 from cloudlet.core.accounts import Principal
 from cloudlet.core.cloud import Cloud
@@ -82,6 +83,30 @@ class Iam(Service):
                     self.cloud.generation.bump()
 
         return run
+
+    def authorization(self, ctx: RequestContext) -> list[Check]:
+        """``iam:<Operation>`` on the user, role, group, policy or instance profile named;
+        on the caller itself for the operations that default to it (GetUser, access keys)."""
+        params = ctx.params
+        account = ctx.principal.account_id if ctx.principal else ""
+        resource = "*"
+        for param, kind in (("UserName", "user"), ("RoleName", "role"), ("GroupName", "group")):
+            name = params.get(param)
+            if name:
+                entity = self.entities.find(account, kind, name)
+                resource = (
+                    entity.arn if entity else arns.build("iam", "", account, f"{kind}/{name}")
+                )
+                break
+        else:
+            if params.get("PolicyArn"):
+                resource = params["PolicyArn"]
+            elif params.get("InstanceProfileName"):
+                name = params["InstanceProfileName"]
+                resource = arns.build("iam", "", account, f"instance-profile/{name}")
+            elif ctx.principal is not None and ctx.principal.kind == "user":
+                resource = ctx.principal.arn
+        return [Check(f"iam:{ctx.operation_name}", resource, account or None)]
 
     # -- the Python API -------------------------------------------------------------
 

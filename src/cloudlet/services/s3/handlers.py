@@ -13,12 +13,13 @@ import threading
 from typing import Any
 from urllib.parse import unquote
 
+from cloudlet.auth.authorize import Check
 from cloudlet.core.cloud import Cloud
-from cloudlet.core.errors import AccessDenied
 from cloudlet.core.store import Store
 from cloudlet.protocol.http import HttpResponse
 from cloudlet.services.base import RequestContext, Service
 from cloudlet.services.s3 import (
+    authz,
     bucket_handlers,
     cors,
     listing_handlers,
@@ -60,10 +61,8 @@ class S3(Service):
         if removed:
             log.info("removed %d orphaned blob files left by an earlier crash", removed)
 
-    async def authorize(self, ctx: RequestContext) -> None:
-        """Signed requests act in their own account; anonymous ones need a grant (IAM issue)."""
-        if ctx.principal is None:
-            raise AccessDenied()
+    def authorization(self, ctx: RequestContext) -> list[Check]:
+        return authz.checks_for(self, ctx)
 
     async def unrouted(self, ctx: RequestContext) -> HttpResponse | None:
         """CORS preflight (``OPTIONS``) and browser form uploads (``POST /bucket``)."""
@@ -94,11 +93,8 @@ class S3(Service):
         return await asyncio.get_running_loop().run_in_executor(self.cloud.executor, fn, *args)
 
     def bucket_for(self, ctx: RequestContext, name: str) -> Bucket:
-        """The bucket, if the caller's account may use it (bucket policies: IAM issue)."""
-        bucket = self.buckets.get(name)
-        if ctx.principal is None or bucket.account_id != ctx.principal.account_id:
-            raise AccessDenied()
-        return bucket
+        """The bucket (the gateway has already checked the caller may use it)."""
+        return self.buckets.get(name)
 
     def owner(self, account_id: str) -> dict[str, Any]:
         canonical = self.cloud.accounts.canonical_user_id(account_id)

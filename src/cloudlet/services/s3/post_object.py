@@ -30,6 +30,7 @@ from cloudlet.protocol.s3 import S3_NAMESPACE
 from cloudlet.protocol.values import parse_timestamp
 from cloudlet.services.base import RequestContext
 from cloudlet.services.s3 import acl as acls
+from cloudlet.services.s3.authz import bucket_check
 from cloudlet.services.s3.errors import EntityTooLarge, EntityTooSmall, MalformedPOSTRequest
 from cloudlet.services.s3.form_data import FormReader, boundary_of
 from cloudlet.services.s3.object_handlers import commit, validate_key
@@ -160,6 +161,7 @@ async def post_object(s3: S3, ctx: RequestContext, bucket_name: str) -> HttpResp
         raise InvalidArgument("Bucket POST must contain a field named 'key'.", ArgumentName="key")
     key = fields["key"].replace("${filename}", filename)
     validate_key(key)
+    s3.cloud.authorizer.check(ctx, [bucket_check(s3, "s3:PutObject", bucket.name, key)])
     length_range = check_policy(policy, fields, bucket.name, s3.cloud.clock.time())
     writer = s3.blobs.writer([DEFAULT_CHECKSUM])
     try:

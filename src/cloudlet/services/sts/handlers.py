@@ -11,6 +11,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any
 
+from cloudlet.auth.authorize import Check
 from cloudlet.auth.policy import PolicyError, parse_policy
 from cloudlet.core import arns
 from cloudlet.core.accounts import Principal
@@ -38,6 +39,11 @@ _ROLE_ARN = re.compile(r"^arn:aws:iam::(\d{12}):role/(?:[\x21-\x7e]*/)?([\w+=,.@
 
 class Sts(Service):
     name = "sts"
+
+    def authorization(self, ctx: RequestContext) -> list[Check]:
+        """GetCallerIdentity and GetSessionToken need no permission; AssumeRole evaluates the
+        caller's policies and the role's trust policy itself (see assume_role)."""
+        return []
 
     def __init__(self, cloud: Cloud) -> None:
         super().__init__(cloud)
