@@ -49,6 +49,13 @@ def main(argv: list[str] | None = None) -> int:
         help="worker processes sharing the port (default: one per core, up to 4)",
     )
     serve.add_argument(
+        "--no-enforce-iam",
+        dest="enforce_iam",
+        action="store_false",
+        default=os.environ.get("CLOUDLET_ENFORCE_IAM", "1").lower() not in ("0", "false", "no"),
+        help="allow every signed request without evaluating IAM policies (quick demos)",
+    )
+    serve.add_argument(
         "--allow-default-credentials",
         action="store_true",
         help="allow binding a non-loopback address with the default root keys",
@@ -101,6 +108,7 @@ def serve_command(args: argparse.Namespace) -> int:
         region=args.region,
         log_level=args.log_level,
         durability=args.durability,
+        enforce_iam=args.enforce_iam,
     )
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"

@@ -142,6 +142,7 @@ def make_client(
     access_key: str = ACCESS_KEY,
     secret_key: str = SECRET_KEY,
     region: str = REGION,
+    session_token: str | None = None,
     **config: Any,
 ) -> Any:
     return boto3.client(
@@ -149,6 +150,7 @@ def make_client(
         endpoint_url=endpoint,
         aws_access_key_id=access_key,
         aws_secret_access_key=secret_key,
+        aws_session_token=session_token,
         region_name=region,
         config=Config(retries={"max_attempts": 1}, **config),
     )
