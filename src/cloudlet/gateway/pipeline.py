@@ -33,6 +33,7 @@ from cloudlet.core.errors import (
 from cloudlet.gateway.routing import resolve_service, virtual_host_bucket
 from cloudlet.protocol import WireProtocol, protocol_for, specs
 from cloudlet.protocol.http import BodyTooLarge, ClientDisconnected, HttpRequest, HttpResponse
+from cloudlet.protocol.validate import check_required
 from cloudlet.services.base import RequestContext
 
 log = logging.getLogger("cloudlet.gateway")
@@ -80,6 +81,7 @@ class Gateway:
                 raise unknown_operation(info.name, protocol.name, request)
             await prepare_body(ctx, op, signed)
             ctx.params = protocol.parse(op, request)
+            check_required(op, ctx.params)
             output = await self.dispatch(ctx, info.name, op)
             if isinstance(output, HttpResponse):
                 return output, ctx

@@ -39,13 +39,11 @@ from cloudlet.services.kms.errors import (
     InvalidCiphertextException,
     InvalidKeyUsageException,
     NotFoundException,
-    ValidationException,
 )
 from cloudlet.services.kms.grants import Grants
 from cloudlet.services.kms.keys import DAY, DEFAULT_ROTATION_DAYS, Key, Keys, check_state
 from cloudlet.services.kms.policy import managed_policy
 from cloudlet.services.kms.schema import MIGRATIONS
-from cloudlet.services.kms.validation import require_members
 
 log = logging.getLogger("cloudlet.kms")
 
@@ -86,7 +84,6 @@ class Kms(Service):
         self.keys = Keys(self.store, self.master)
         self.aliases = Aliases(self.store)
         self.grants = Grants(self.store)
-        require_members(self, ValidationException)
         cloud.scheduler.every(60, "kms-deletions-and-rotations", self.run_due_work)
 
     def authorization(self, ctx: RequestContext) -> list[Check]:

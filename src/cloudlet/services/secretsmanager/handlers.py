@@ -41,11 +41,9 @@ from cloudlet.services.secretsmanager.errors import (
     EncryptionFailure,
     InvalidRequestException,
     ResourceNotFoundException,
-    ValidationException,
 )
 from cloudlet.services.secretsmanager.schema import MIGRATIONS
 from cloudlet.services.secretsmanager.secrets import Secret, Secrets, Version
-from cloudlet.services.secretsmanager.validation import require_members
 
 if TYPE_CHECKING:
     from cloudlet.services.kms.handlers import Kms
@@ -80,7 +78,6 @@ class SecretsManager(Service):
             root / "secretsmanager.db", MIGRATIONS, synchronous="FULL" if fsync else "NORMAL"
         )
         self.secrets = Secrets(self.store)
-        require_members(self, ValidationException)
         cloud.scheduler.every(60, "secretsmanager-deletions", self.run_due_work)
 
     def authorization(self, ctx: RequestContext) -> list[Check]:
