@@ -77,8 +77,9 @@ NOT_IMPLEMENTED = [
     ("lambda", ["list-functions"], "ListFunctions"),  # rest-json
     ("route53", ["list-hosted-zones"], "ListHostedZones"),  # rest-xml
     ("cloudwatch", ["list-metrics"], "ListMetrics"),  # smithy-rpc-v2-cbor
-    ("glue", ["get-databases"], "GetDatabases"),
-    ("athena", ["list-work-groups"], "ListWorkGroups"),
+    ("ecs", ["list-clusters"], "ListClusters"),
+    ("emr", ["list-clusters"], "ListClusters"),
+    ("rds", ["describe-db-instances"], "DescribeDBInstances"),
 ]
 
 
