@@ -56,6 +56,12 @@ def main(argv: list[str] | None = None) -> int:
         help="allow every signed request without evaluating IAM policies (quick demos)",
     )
     serve.add_argument(
+        "--lifecycle-day-seconds",
+        type=float,
+        default=float(os.environ.get("CLOUDLET_LIFECYCLE_DAY_SECONDS", 86400)),
+        help="seconds of clock time in one S3 lifecycle day (restore delays scale alike)",
+    )
+    serve.add_argument(
         "--allow-default-credentials",
         action="store_true",
         help="allow binding a non-loopback address with the default root keys",
@@ -101,6 +107,9 @@ def serve_command(args: argparse.Namespace) -> int:
     from cloudlet.gateway.app import cache_dir
     from cloudlet.protocol.specs import ServiceIndex
 
+    if args.lifecycle_day_seconds <= 0:
+        print("--lifecycle-day-seconds must be positive", file=sys.stderr)
+        return 2
     config = Config(
         host=args.host,
         port=args.port,
@@ -109,6 +118,7 @@ def serve_command(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         durability=args.durability,
         enforce_iam=args.enforce_iam,
+        lifecycle_day_seconds=args.lifecycle_day_seconds,
     )
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"

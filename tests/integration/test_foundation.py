@@ -79,7 +79,7 @@ NOT_IMPLEMENTED = [
     ("cloudwatch", ["list-metrics"], "ListMetrics"),  # smithy-rpc-v2-cbor
     ("ecs", ["list-clusters"], "ListClusters"),
     ("emr", ["list-clusters"], "ListClusters"),
-    ("rds", ["describe-db-instances"], "DescribeDBInstances"),
+    ("elbv2", ["describe-load-balancers"], "DescribeLoadBalancers"),
 ]
 
 

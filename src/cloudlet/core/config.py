@@ -22,3 +22,6 @@ class Config:
     durability: str = "fsync"
     #: Evaluate IAM policies on every request (off: every signed request is allowed).
     enforce_iam: bool = True
+    #: Seconds of clock time in one S3 lifecycle "day": lifecycle rules, restore delays and
+    #: restored-copy expiry all scale with it (shorten it for demos and conformance runs).
+    lifecycle_day_seconds: float = 86400.0

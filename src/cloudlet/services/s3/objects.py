@@ -43,6 +43,12 @@ class ObjectRecord:
     blob: str | None = None
     parts: list[Part] | None = None
     acl: dict[str, Any] = field(default_factory=dict)
+    #: GLACIER / DEEP_ARCHIVE (and archived INTELLIGENT_TIERING): {"ready": t, "expiry": t}.
+    restore: dict[str, Any] | None = None
+    #: INTELLIGENT_TIERING access tier; None is the frequent access tier.
+    tier: str | None = None
+    #: Last access of an INTELLIGENT_TIERING object (None: not read since it was written).
+    accessed: float | None = None
 
     def blob_ids(self) -> list[str]:
         if self.parts:
@@ -77,8 +83,9 @@ _LISTED_COLUMNS = "key, size, etag, last_modified, storage_class, checksum, owne
 
 _COLUMNS = (
     "bucket, key, version_id, delete_marker, size, etag, last_modified, storage_class, "
-    "headers, metadata, tags, checksum, blob, parts, acl, owner"
+    "headers, metadata, tags, checksum, blob, parts, acl, owner, restore, tier, accessed"
 )
+_PLACEHOLDERS = ",".join("?" * 19)
 
 
 def _row_values(record: ObjectRecord) -> tuple[Any, ...]:
@@ -101,6 +108,9 @@ def _row_values(record: ObjectRecord) -> tuple[Any, ...]:
         else None,
         json.dumps(record.acl),
         record.owner,
+        json.dumps(record.restore) if record.restore else None,
+        record.tier,
+        record.accessed,
     )
 
 
@@ -125,6 +135,9 @@ def record_from_row(row: Any) -> ObjectRecord:
         blob=row["blob"],
         parts=parts,
         acl=json.loads(row["acl"]),
+        restore=json.loads(row["restore"]) if row["restore"] else None,
+        tier=row["tier"],
+        accessed=row["accessed"],
     )
 
 
@@ -146,8 +159,7 @@ class Objects:
                 (record.bucket, record.key.encode()),
             ).fetchone()
             conn.execute(
-                f"INSERT OR REPLACE INTO objects ({_COLUMNS}) VALUES "
-                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                f"INSERT OR REPLACE INTO objects ({_COLUMNS}) VALUES ({_PLACEHOLDERS})",
                 _row_values(record),
             )
         return record_from_row(old) if old else None
@@ -193,14 +205,26 @@ class Objects:
         )
 
     def scan(
-        self, bucket: str, start: bytes, inclusive: bool, prefix: bytes, limit: int
+        self,
+        bucket: str,
+        start: bytes,
+        inclusive: bool,
+        prefix: bytes,
+        limit: int,
+        hide_markers: bool = False,
     ) -> list[ListedObject]:
-        """Keys after ``start`` (in byte order) that begin with ``prefix``: an index range scan."""
+        """Keys after ``start`` (in byte order) that begin with ``prefix``: an index range scan.
+
+        ``hide_markers`` (versioned buckets) leaves out keys whose current version is a
+        delete marker, as ListObjects does.
+        """
         op = ">=" if inclusive else ">"
         lower = max(start, prefix) if inclusive else start
         if not inclusive and prefix > start:
             op, lower = ">=", prefix
         sql = f"SELECT {_LISTED_COLUMNS} FROM objects WHERE bucket=? AND key {op} ?"
+        if hide_markers:
+            sql += " AND delete_marker=0"
         args: list[Any] = [bucket, lower]
         upper = prefix_successor(prefix)
         if upper is not None:

@@ -67,3 +67,43 @@ MIGRATIONS = [
     ) WITHOUT ROWID;
     """
 ]
+
+# Versioning, storage classes and lifecycle (issue 6). ``objects`` keeps the current version
+# of each key (a delete marker included); older versions move to ``versions``, newest with
+# the highest ``seq``. ``restore`` is a GLACIER / DEEP_ARCHIVE object's restore state (JSON),
+# ``tier`` an INTELLIGENT_TIERING object's access tier (NULL: frequent) and ``accessed`` its
+# last access, for tiering.
+MIGRATIONS.append(
+    """
+    ALTER TABLE objects ADD COLUMN restore TEXT;
+    ALTER TABLE objects ADD COLUMN tier TEXT;
+    ALTER TABLE objects ADD COLUMN accessed REAL;
+    CREATE INDEX objects_restoring ON objects(bucket) WHERE restore IS NOT NULL;
+    CREATE TABLE versions (
+        bucket TEXT NOT NULL,
+        key BLOB NOT NULL,
+        seq INTEGER NOT NULL,
+        version_id TEXT NOT NULL,
+        delete_marker INTEGER NOT NULL DEFAULT 0,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        last_modified REAL NOT NULL,
+        storage_class TEXT NOT NULL DEFAULT 'STANDARD',
+        headers TEXT NOT NULL DEFAULT '{}',
+        metadata TEXT NOT NULL DEFAULT '{}',
+        tags TEXT NOT NULL DEFAULT '[]',
+        checksum TEXT,
+        blob TEXT,
+        parts TEXT,
+        acl TEXT NOT NULL DEFAULT '{}',
+        owner TEXT NOT NULL,
+        restore TEXT,
+        tier TEXT,
+        accessed REAL,
+        noncurrent_since REAL NOT NULL,
+        PRIMARY KEY (bucket, key, seq DESC)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX versions_by_id ON versions(bucket, key, version_id);
+    CREATE INDEX versions_restoring ON versions(bucket) WHERE restore IS NOT NULL;
+    """
+)
