@@ -66,3 +66,61 @@ def test_serve_prints_endpoint_keys_and_export_line(own_server: Server) -> None:
     assert f"serving on {own_server.endpoint}" in banner
     assert "access key: test" in banner and "secret key: test" in banner
     assert f"export AWS_ENDPOINT_URL={own_server.endpoint}" in banner
+
+
+def test_access_log_has_one_structured_line_per_request(tmp_path: Path) -> None:
+    server = Server(tmp_path / "data")
+    try:
+        server.start("--log-level", "info", "--workers", "1")
+        make_client(server.endpoint, "sts").get_caller_identity()
+    finally:
+        server.stop()
+    assert server.log_path is not None
+    lines = [
+        json.loads(line.split("cloudlet.access ", 1)[1])
+        for line in server.log_path.read_text().splitlines()
+        if "cloudlet.access " in line
+    ]
+    [entry] = [e for e in lines if e["operation"] == "GetCallerIdentity"]
+    assert entry["service"] == "sts"
+    assert entry["status"] == 200
+    assert entry["principal"] == "arn:aws:iam::000000000000:root"
+    assert entry["bytes_out"] > 0 and entry["duration_ms"] >= 0
+
+
+def test_sigterm_lets_an_upload_in_flight_finish(own_server: Server) -> None:
+    import socket
+    import threading
+    import time
+
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    own_server.start()
+    make_client(own_server.endpoint, "s3").create_bucket(Bucket="graceful")
+    body = b"x" * (1024 * 1024)
+    request = AWSRequest(
+        method="PUT",
+        url=f"{own_server.endpoint}/graceful/slow",
+        data=body,  # signed with the body's SHA-256, checked when the last byte arrives
+        headers={"Content-Length": str(len(body))},
+    )
+    S3SigV4Auth(Credentials("test", "test"), "s3", "us-east-1").add_auth(request)
+    sock = socket.create_connection(("127.0.0.1", own_server.port))
+    head = f"PUT /graceful/slow HTTP/1.1\r\nHost: 127.0.0.1:{own_server.port}\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in request.headers.items() if k.lower() != "host")
+    sock.sendall(head.encode() + b"\r\n" + body[:1000])
+    time.sleep(0.5)
+    assert own_server.process is not None
+    stopper = threading.Thread(target=own_server.stop)
+    stopper.start()  # SIGTERM while the body is half sent
+    time.sleep(0.5)
+    sock.sendall(body[1000:])
+    response = sock.recv(4096).decode()
+    sock.close()
+    stopper.join()
+    assert response.startswith("HTTP/1.1 200"), response
+    own_server.start()
+    got = make_client(own_server.endpoint, "s3").get_object(Bucket="graceful", Key="slow")
+    assert got["Body"].read() == body
