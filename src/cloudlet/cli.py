@@ -141,9 +141,16 @@ def serve_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    many = args.workers > 1
-    # With several workers the parent only holds the port; each worker listens on its own.
-    sock = workers.listen(args.host, args.port, reuse_port=many, backlog=0 if many else 2048)
+    try:
+        workers.lock_data_dir(str(config.data_dir / "server.lock"))
+        many = args.workers > 1
+        if many:
+            workers.claim_port(args.host, args.port)
+        # With several workers the parent only holds the port; each worker listens on its own.
+        sock = workers.listen(args.host, args.port, reuse_port=many, backlog=0 if many else 2048)
+    except (OSError, RuntimeError) as exc:
+        print(f"cannot start: {exc}", file=sys.stderr)
+        return 1
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     endpoint = f"http://{shown_host}:{args.port}"
     print(

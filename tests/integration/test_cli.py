@@ -124,3 +124,18 @@ def test_sigterm_lets_an_upload_in_flight_finish(own_server: Server) -> None:
     own_server.start()
     got = make_client(own_server.endpoint, "s3").get_object(Bucket="graceful", Key="slow")
     assert got["Body"].read() == body
+
+
+def test_a_second_server_on_the_same_data_dir_or_port_is_refused(own_server: Server) -> None:
+    own_server.start()
+    same_dir = cloudlet(
+        "serve", "--port", "0", "--data-dir", str(own_server.data_dir), "--workers", "2"
+    )
+    assert same_dir.returncode == 1
+    assert "another cloudlet server is using this data directory" in same_dir.stderr
+    other_dir = own_server.data_dir.parent / "other"
+    same_port = cloudlet(
+        "serve", "--port", str(own_server.port), "--data-dir", str(other_dir), "--workers", "2"
+    )
+    assert same_port.returncode == 1
+    assert "cannot start" in same_port.stderr

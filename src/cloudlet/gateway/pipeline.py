@@ -30,7 +30,7 @@ from cloudlet.core.errors import (
     UnrecognizedClientException,
     error,
 )
-from cloudlet.gateway.routing import resolve_service, virtual_host_bucket
+from cloudlet.gateway.routing import alternatives, resolve_service, virtual_host_bucket
 from cloudlet.protocol import WireProtocol, protocol_for, specs
 from cloudlet.protocol.http import BodyTooLarge, ClientDisconnected, HttpRequest, HttpResponse
 from cloudlet.protocol.validate import check_required
@@ -69,6 +69,16 @@ class Gateway:
                 await read_body(request)
             service_model = specs.service_model(info.name)
             op = protocol.find_operation(service_model, request)
+            if op is None:
+                for other in alternatives(request, self.index, info):
+                    other_protocol = protocol_for(other, request)
+                    if other_protocol.needs_body_to_route():
+                        await read_body(request)
+                    found = other_protocol.find_operation(specs.service_model(other.name), request)
+                    if found is not None:
+                        info, protocol, op = other, other_protocol, found
+                        ctx.service_name = info.name
+                        break
             ctx.operation = op
             if op is None:
                 # Requests outside the botocore model: S3's CORS preflight and POST forms.

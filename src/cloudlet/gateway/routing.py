@@ -77,6 +77,17 @@ def resolve_service(request: HttpRequest, index: ServiceIndex) -> ServiceInfo:
     return index.services["s3"]
 
 
+def alternatives(
+    request: HttpRequest, index: ServiceIndex, chosen: ServiceInfo
+) -> list[ServiceInfo]:
+    """Other services signed under the same name (``apigateway`` and ``apigatewayv2``, ``ses``
+    and ``sesv2``): tried in turn when the chosen one has no operation for the request."""
+    scope = credential_scope(request)
+    if scope is None:
+        return []
+    return [s for s in index.by_signing_name.get(scope[1], ()) if s.name != chosen.name]
+
+
 def _pick(candidates: list[ServiceInfo], request: HttpRequest, target: str | None) -> ServiceInfo:
     if len(candidates) == 1:
         return candidates[0]

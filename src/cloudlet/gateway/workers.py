@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import os
 import signal
 import socket
@@ -44,6 +45,41 @@ def listen(host: str, port: int, reuse_port: bool = False, backlog: int = 2048) 
     if backlog:
         sock.listen(backlog)
     return sock
+
+
+#: How long start-up waits for the workers of a server that just died to be gone.
+SETTLE_SECONDS = 5.0
+
+
+def claim_port(host: str, port: int) -> None:
+    """Fail if anything listens on the port: SO_REUSEPORT would otherwise let a second
+    server (or the lingering workers of a stopped one) silently share it."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while True:
+        try:
+            listen(host, port, reuse_port=False, backlog=0).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def lock_data_dir(path: str) -> int:
+    """One server per data directory: held (by the parent and its workers) until exit."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                os.close(fd)
+                raise RuntimeError(
+                    f"another cloudlet server is using this data directory ({path})"
+                ) from None
+            time.sleep(0.1)
 
 
 def supervise(count: int, run_worker: Callable[[int, bool], None]) -> int:
