@@ -89,9 +89,7 @@ class Catalog:
                 raise AlreadyExistsException("Database already exists.") from None
         return doc
 
-    def update_database(
-        self, account: str, region: str, name: str, data: dict[str, Any]
-    ) -> None:
+    def update_database(self, account: str, region: str, name: str, data: dict[str, Any]) -> None:
         old = self.require_database(account, region, name)
         new_name = hive_name(data.get("Name", name), "Database name")
         if new_name != old["Name"]:

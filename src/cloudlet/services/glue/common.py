@@ -71,4 +71,3 @@ def page(
     chunk = list(items[start : start + limit])
     more = start + limit < len(items)
     return chunk, encode_token(key(chunk[-1])) if more and chunk else None
-

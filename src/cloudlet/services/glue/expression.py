@@ -52,7 +52,7 @@ def tokenize(text: str) -> list[Token]:
         if kind == "string":
             value = value[1:-1].replace("''", "'")
         elif kind == "ident":
-            if value[0] in "`\"":
+            if value[0] in '`"':
                 value = value[1:-1]
             elif value.upper() in _KEYWORDS:
                 kind, value = "keyword", value.upper()

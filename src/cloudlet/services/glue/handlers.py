@@ -12,7 +12,6 @@ The Python API (``get_table``, ``get_partitions``, ...) speaks the API shapes as
 from __future__ import annotations
 
 import logging
-import threading
 from typing import TYPE_CHECKING, Any, cast
 
 from cloudlet.auth.authorize import Check
@@ -30,7 +29,7 @@ from cloudlet.services.glue import (
     table_handlers,
     tag_handlers,
 )
-from cloudlet.services.glue.catalog import Catalog, table_not_found
+from cloudlet.services.glue.catalog import Catalog
 from cloudlet.services.glue.classifiers import Classifiers
 from cloudlet.services.glue.crawl import CrawlRunner
 from cloudlet.services.glue.crawlers import Crawlers
@@ -69,7 +68,6 @@ class Glue(Service):
         self.classifiers = Classifiers(self.store, now)
         self.crawlers = Crawlers(self.store, now)
         self.runner = CrawlRunner(self)
-        self._lock = threading.Lock()
         if cloud.primary and cloud.first_start:
             self.crawlers.recover_interrupted()
         cloud.scheduler.every(15, "glue-crawler-schedules", self.runner.run_due)
@@ -181,14 +179,6 @@ class Glue(Service):
         if self.crawlers.get(account_id, region, crawler) is None:
             raise EntityNotFoundException(f"Crawler entry with name {crawler} does not exist")
         return self.crawlers.log(account_id, region, crawler)
-
-    def require_table(
-        self, account_id: str, region: str, database: str, name: str
-    ) -> dict[str, Any]:
-        found = self.catalog.require_table(account_id, region, database, name)
-        if found is None:
-            raise table_not_found(name)
-        return found
 
 
 def create(cloud: Cloud) -> Glue:

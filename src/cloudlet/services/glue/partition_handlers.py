@@ -95,13 +95,11 @@ def _without_columns(partition: dict[str, Any]) -> dict[str, Any]:
 @operation("BatchGetPartition")
 def batch_get_partition(glue: Glue, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     account, table = _table(glue, ctx, params)
-    found, missing = [], []
+    found = []
     for entry in params["PartitionsToGet"]:
         values = [str(v) for v in entry.get("Values", [])]
         partition = glue.partitions.get(account, ctx.region, table, values)
-        if partition is None:
-            missing.append({"Values": values})
-        else:
+        if partition is not None:
             found.append(partition)
     # AWS lists keys it could not process for retry, not keys that do not exist: a
     # missing partition is simply absent from the answer.

@@ -133,9 +133,7 @@ def get_table_version(glue: Glue, ctx: RequestContext, params: dict[str, Any]) -
 
 
 @operation("DeleteTableVersion")
-def delete_table_version(
-    glue: Glue, ctx: RequestContext, params: dict[str, Any]
-) -> dict[str, Any]:
+def delete_table_version(glue: Glue, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     account = glue.account_of(ctx, params)
     if not glue.catalog.delete_version(
         account, ctx.region, params["DatabaseName"], params["TableName"], params["VersionId"]
@@ -218,4 +216,3 @@ def search_tables(glue: Glue, ctx: RequestContext, params: dict[str, Any]) -> di
     if token:
         out["NextToken"] = token
     return out
-
