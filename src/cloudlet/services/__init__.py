@@ -19,6 +19,7 @@ REGISTRY: dict[str, str] = {
     "iam": "cloudlet.services.iam.handlers",
     "kms": "cloudlet.services.kms.handlers",
     "secretsmanager": "cloudlet.services.secretsmanager.handlers",
+    "glue": "cloudlet.services.glue.handlers",
 }
 
 
