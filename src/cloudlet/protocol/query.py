@@ -163,14 +163,7 @@ class QueryProtocol:
         request_id: str,
         request: HttpRequest | None = None,
     ) -> HttpResponse:
-        kind = "Sender" if error.sender_fault else "Receiver"
-        body = (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<ErrorResponse xmlns="{self.namespace(service)}"><Error><Type>{kind}</Type>'
-            f"<Code>{xml_codec.escape(error.code)}</Code>"
-            f"<Message>{xml_codec.escape(error.message)}</Message></Error>"
-            f"<RequestId>{request_id}</RequestId></ErrorResponse>"
-        )
+        body = xml_codec.error_document(self.namespace(service), error, request_id)
         return HttpResponse(
             error.status,
             [("Content-Type", XML_CONTENT_TYPE), ("x-amzn-RequestId", request_id)],

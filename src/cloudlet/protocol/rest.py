@@ -415,15 +415,7 @@ class RestXmlProtocol(RestProtocol):
         request_id: str,
         request: HttpRequest | None = None,
     ) -> HttpResponse:
-        kind = "Sender" if error.sender_fault else "Receiver"
-        ns = self.namespace(service)
-        body = (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<ErrorResponse xmlns="{ns}"><Error><Type>{kind}</Type>'
-            f"<Code>{xml_codec.escape(error.code)}</Code>"
-            f"<Message>{xml_codec.escape(error.message)}</Message></Error>"
-            f"<RequestId>{request_id}</RequestId></ErrorResponse>"
-        )
+        body = xml_codec.error_document(self.namespace(service), error, request_id)
         headers = [("Content-Type", "application/xml"), *self.request_id_headers(request_id)]
         headers.extend(error.headers.items())
         return HttpResponse(error.status, headers, body.encode())

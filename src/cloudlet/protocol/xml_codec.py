@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 
 from botocore.model import Shape
 
-from cloudlet.core.errors import MalformedXML
+from cloudlet.core.errors import MalformedXML, ServiceError
 from cloudlet.protocol.values import (
     b64decode,
     b64encode,
@@ -120,6 +120,20 @@ def _attributes(shape: Shape, value: dict[str, Any]) -> str:
                 attrs += ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
             attrs += f' {attr}="{escape(scalar_text(member, value[member_name]))}"'
     return attrs
+
+
+def error_document(namespace: str | None, error: ServiceError, request_id: str) -> str:
+    """The ``<ErrorResponse>`` document of the Query protocol (and of rest-xml services
+    other than S3)."""
+    kind = "Sender" if error.sender_fault else "Receiver"
+    xmlns = f' xmlns="{namespace}"' if namespace else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<ErrorResponse{xmlns}><Error><Type>{kind}</Type>"
+        f"<Code>{escape(error.code)}</Code>"
+        f"<Message>{escape(error.message)}</Message></Error>"
+        f"<RequestId>{request_id}</RequestId></ErrorResponse>"
+    )
 
 
 # --------------------------------------------------------------------------- decoding
