@@ -36,3 +36,11 @@ def test_page_lists_exactly_the_implemented_operations(service: str) -> None:
     implemented = implemented_operations(service)
     assert implemented - claimed == set(), "implemented but not documented"
     assert claimed - implemented == set(), "documented as working but not implemented"
+
+
+def test_coverage_page_is_current() -> None:
+    from cloudlet.coverage import render
+
+    page = DOCS.parent / "coverage.md"
+    assert page.exists(), "run: python -m cloudlet.coverage"
+    assert page.read_text() == render(), "docs/coverage.md is stale: python -m cloudlet.coverage"

@@ -20,6 +20,7 @@ REGISTRY: dict[str, str] = {
     "kms": "cloudlet.services.kms.handlers",
     "secretsmanager": "cloudlet.services.secretsmanager.handlers",
     "glue": "cloudlet.services.glue.handlers",
+    "athena": "cloudlet.services.athena.handlers",
 }
 
 

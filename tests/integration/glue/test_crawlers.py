@@ -12,7 +12,7 @@ from .conftest import ROLE, expect_error, unique, wait_ready
 def _crawl(glue: Any, name: str) -> dict[str, Any]:
     glue.start_crawler(Name=name)
     crawler = wait_ready(glue, name)
-    assert crawler["LastCrawl"]["Status"] == "SUCCEEDED", crawler
+    assert crawler["LastCrawl"]["Status"] == "SUCCEEDED", f"LastCrawl: {crawler['LastCrawl']}"
     return crawler
 
 

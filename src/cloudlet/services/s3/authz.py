@@ -50,6 +50,26 @@ ACTIONS: dict[str, tuple[str, bool | None]] = {
     "DeleteBucketOwnershipControls": ("s3:PutBucketOwnershipControls", False),
     "GetBucketVersioning": ("s3:GetBucketVersioning", False),
     "PutBucketVersioning": ("s3:PutBucketVersioning", False),
+    "GetBucketLifecycleConfiguration": ("s3:GetLifecycleConfiguration", False),
+    "PutBucketLifecycleConfiguration": ("s3:PutLifecycleConfiguration", False),
+    "DeleteBucketLifecycle": ("s3:PutLifecycleConfiguration", False),
+    "GetBucketIntelligentTieringConfiguration": ("s3:GetIntelligentTieringConfiguration", False),
+    "ListBucketIntelligentTieringConfigurations": (
+        "s3:GetIntelligentTieringConfiguration",
+        False,
+    ),
+    "PutBucketIntelligentTieringConfiguration": ("s3:PutIntelligentTieringConfiguration", False),
+    "DeleteBucketIntelligentTieringConfiguration": (
+        "s3:PutIntelligentTieringConfiguration",
+        False,
+    ),
+    "RestoreObject": ("s3:RestoreObject", True),
+    "GetObjectLockConfiguration": ("s3:GetBucketObjectLockConfiguration", False),
+    "PutObjectLockConfiguration": ("s3:PutBucketObjectLockConfiguration", False),
+    "GetObjectRetention": ("s3:GetObjectRetention", True),
+    "PutObjectRetention": ("s3:PutObjectRetention", True),
+    "GetObjectLegalHold": ("s3:GetObjectLegalHold", True),
+    "PutObjectLegalHold": ("s3:PutObjectLegalHold", True),
     "GetObject": ("s3:GetObject", True),
     "HeadObject": ("s3:GetObject", True),
     "PutObject": ("s3:PutObject", True),
@@ -74,6 +94,7 @@ VERSIONED = {
     "DeleteObject": "s3:DeleteObjectVersion",
     "GetObjectTagging": "s3:GetObjectVersionTagging",
     "PutObjectTagging": "s3:PutObjectVersionTagging",
+    "DeleteObjectTagging": "s3:DeleteObjectVersionTagging",
     "GetObjectAcl": "s3:GetObjectVersionAcl",
     "PutObjectAcl": "s3:PutObjectVersionAcl",
 }
@@ -104,19 +125,28 @@ def checks_for(s3: S3, ctx: RequestContext) -> list[Check]:
     if on_object and params.get("VersionId") and op in VERSIONED:
         action = VERSIONED[op]
     context: dict[str, Any] = {}
-    if op in ("ListObjects", "ListObjectsV2"):
+    if op in ("ListObjects", "ListObjectsV2", "ListObjectVersions"):
         context = {
             "s3:prefix": params.get("Prefix") or "",
             "s3:delimiter": params.get("Delimiter") or "",
             "s3:max-keys": str(params.get("MaxKeys", 1000)),
         }
+    if on_object and params.get("VersionId"):
+        context["s3:versionid"] = params["VersionId"]
     if params.get("ACL"):
         context["s3:x-amz-acl"] = params["ACL"]
     if params.get("ServerSideEncryption"):
         context["s3:x-amz-server-side-encryption"] = params["ServerSideEncryption"]
     if op == "DeleteObjects":
-        keys = [o.get("Key", "") for o in (params.get("Delete") or {}).get("Objects") or []]
-        return [bucket_check(s3, "s3:DeleteObject", bucket, key) for key in keys]
+        return [
+            bucket_check(
+                s3,
+                "s3:DeleteObjectVersion" if o.get("VersionId") else "s3:DeleteObject",
+                bucket,
+                o.get("Key", ""),
+            )
+            for o in (params.get("Delete") or {}).get("Objects") or []
+        ]
     checks = [bucket_check(s3, action, bucket, params.get("Key") if on_object else None, **context)]
     source = params.get("CopySource")
     if source and op in ("CopyObject", "UploadPartCopy"):

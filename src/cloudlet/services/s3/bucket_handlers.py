@@ -81,6 +81,9 @@ def create_bucket(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[s
         if "UNIQUE" in str(exc):
             raise BucketAlreadyExists(BucketName=name) from exc
         raise
+    if bucket.object_lock:
+        s3.buckets.update(name, versioning="Enabled")  # object lock requires versioning
+        s3.buckets.put_config(name, "object-lock", {"ObjectLockEnabled": "Enabled"})
     # New buckets have ACLs disabled and Block Public Access on unless asked otherwise
     # (AWS's defaults since April 2023); both are ordinary, deletable configurations.
     s3.buckets.put_config(name, "ownership", {"Rules": [{"ObjectOwnership": ownership}]})
@@ -403,12 +406,6 @@ def delete_bucket_ownership_controls(
     bucket = s3.bucket_for(ctx, params["Bucket"])
     s3.buckets.delete_config(bucket.name, "ownership")
     return {"__status": 204}
-
-
-@operation("GetBucketVersioning")
-def get_bucket_versioning(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    bucket = s3.bucket_for(ctx, params["Bucket"])
-    return {"Status": bucket.versioning} if bucket.versioning else {}
 
 
 __all__ = ["InvalidTag"]

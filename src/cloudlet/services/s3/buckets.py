@@ -146,6 +146,23 @@ class Buckets:
             )
         self._forget(name)
 
+    def with_config(self, kind: str) -> list[tuple[Bucket, Any]]:
+        """Every bucket holding a configuration of this kind, read afresh (background jobs
+        must not trust this worker's cache: another worker may have changed it)."""
+        rows = self.store.query(
+            "SELECT b.*, c.value AS config FROM bucket_configs c JOIN buckets b ON b.name=c.bucket "
+            "WHERE c.kind=? ORDER BY b.name",
+            (kind,),
+        )
+        return [(_bucket(r), json.loads(r["config"])) for r in rows]
+
+    def fresh_config(self, name: str, kind: str) -> Any | None:
+        """A configuration read from the database, bypassing the cache."""
+        row = self.store.query_one(
+            "SELECT value FROM bucket_configs WHERE bucket=? AND kind=?", (name, kind)
+        )
+        return json.loads(row["value"]) if row else None
+
     def ownership(self, name: str) -> str | None:
         """The bucket's Object Ownership setting; None (ACLs enabled) when it has none."""
         controls = self.get_config(name, "ownership") or {}

@@ -205,3 +205,42 @@ class CORSForbidden(ServiceError):
 class InvalidPartNumber(ServiceError):
     status = 416
     message = "The requested partnumber is not satisfiable"
+
+
+class NoSuchVersion(ServiceError):
+    status = 404
+    message = "The specified version does not exist."
+
+
+class MethodNotAllowed(ServiceError):
+    status = 405
+    message = "The specified method is not allowed against this resource."
+
+
+class RestoreAlreadyInProgress(ServiceError):
+    status = 409
+    message = "Object restore is already in progress"
+
+
+class NoSuchLifecycleConfiguration(ServiceError):
+    status = 404
+    message = "The lifecycle configuration does not exist"
+
+
+class NoSuchConfiguration(ServiceError):
+    status = 404
+    message = "The specified configuration does not exist."
+
+
+class InvalidBucketState(ServiceError):
+    status = 409
+
+
+class NoSuchObjectLockConfiguration(ServiceError):
+    status = 404
+    message = "The specified object does not have a ObjectLock configuration"
+
+
+class ObjectLockConfigurationNotFoundError(ServiceError):
+    status = 404
+    message = "Object Lock configuration does not exist for this bucket"

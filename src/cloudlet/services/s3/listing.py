@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from cloudlet.core.errors import InvalidArgument
 from cloudlet.services.s3.objects import ListedObject, Objects, prefix_successor
+from cloudlet.services.s3.versions import ListedVersion, Versions
 
 BATCH = 1000
 #: Rows read right after skipping a common prefix: the next key is often another prefix,
@@ -31,8 +32,16 @@ class Listing:
 
 
 def list_keys(
-    objects: Objects, bucket: str, prefix: str, delimiter: str, start_after: str, max_keys: int
+    objects: Objects,
+    bucket: str,
+    prefix: str,
+    delimiter: str,
+    start_after: str,
+    max_keys: int,
+    hide_markers: bool = False,
 ) -> Listing:
+    """``hide_markers``: a versioned bucket's keys whose current version is a delete marker
+    are not listed."""
     result = Listing()
     if max_keys <= 0:
         return result
@@ -42,7 +51,7 @@ def list_keys(
     # With a delimiter the first key may stand for a whole folder: start small.
     limit = RESEEK_BATCH if delim_b else min(max_keys + 1, BATCH)
     while True:
-        batch = objects.scan(bucket, cursor, inclusive, prefix_b, limit)
+        batch = objects.scan(bucket, cursor, inclusive, prefix_b, limit, hide_markers)
         if not batch:
             return result
         reseek = False
@@ -76,6 +85,110 @@ def list_keys(
             if len(batch) < limit:
                 return result
             limit = min(limit * 4, BATCH)
+
+
+@dataclass(slots=True)
+class VersionListing:
+    versions: list[ListedVersion] = field(default_factory=list)
+    common_prefixes: list[str] = field(default_factory=list)
+    truncated: bool = False
+    #: The last key (or common prefix) and version returned: where the next page starts.
+    next_key: str | None = None
+    next_version: str | None = None
+
+    def add(self, entry: ListedVersion, max_keys: int) -> bool:
+        """Take one more entry; False (and truncated) when the page is already full."""
+        if len(self.versions) + len(self.common_prefixes) >= max_keys:
+            self.truncated = True
+            return False
+        self.versions.append(entry)
+        self.next_key, self.next_version = entry.key, entry.version_id
+        return True
+
+
+def list_versions(
+    versions: Versions,
+    bucket: str,
+    prefix: str,
+    delimiter: str,
+    key_marker: str,
+    version_marker: str,
+    max_keys: int,
+) -> VersionListing:
+    """ListObjectVersions: each key's versions newest first, keys in byte order.
+
+    The same range scan as ``list_keys`` over current versions, each key followed by its
+    noncurrent ones; a common prefix still costs one seek. The page resumes after
+    ``version_marker`` within ``key_marker``'s versions, or after ``key_marker``.
+    """
+    result = VersionListing()
+    prefix_b, delim_b, marker_b = prefix.encode(), delimiter.encode(), key_marker.encode()
+    if max_keys <= 0:
+        return result
+    if key_marker and version_marker and _common(marker_b, prefix_b, delim_b) is None:
+        entries = _versions_of(versions, bucket, key_marker)
+        ids = [e.version_id for e in entries]
+        start = ids.index(version_marker) + 1 if version_marker in ids else len(ids)
+        for entry in entries[start:]:
+            if not result.add(entry, max_keys):
+                return result
+    cursor, inclusive = marker_b, False
+    limit = RESEEK_BATCH if delim_b else min(max_keys + 1, BATCH)
+    while True:
+        batch = versions.scan_current(bucket, cursor, inclusive, prefix_b, limit)
+        if not batch:
+            return result
+        older: dict[str, list[ListedVersion]] = {}
+        if not delim_b:
+            for entry in versions.scan_noncurrent(
+                bucket, batch[0].key.encode(), batch[-1].key.encode()
+            ):
+                older.setdefault(entry.key, []).append(entry)
+        reseek = False
+        for current in batch:
+            key_b = current.key.encode()
+            common = _common(key_b, prefix_b, delim_b)
+            if common is not None:
+                if common > marker_b:
+                    if len(result.versions) + len(result.common_prefixes) >= max_keys:
+                        result.truncated = True
+                        return result
+                    result.common_prefixes.append(common.decode())
+                    result.next_key, result.next_version = common.decode(), None
+                successor = prefix_successor(common)
+                if successor is None:
+                    return result
+                cursor, inclusive, reseek, limit = successor, True, True, RESEEK_BATCH
+                break
+            noncurrent = (
+                older.get(current.key, [])
+                if not delim_b
+                else versions.scan_noncurrent(bucket, key_b, key_b)
+            )
+            for entry in (current, *noncurrent):
+                if not result.add(entry, max_keys):
+                    return result
+            cursor, inclusive = key_b, False
+        if not reseek:
+            if len(batch) < limit:
+                return result
+            limit = min(limit * 4, BATCH)
+
+
+def _versions_of(versions: Versions, bucket: str, key: str) -> list[ListedVersion]:
+    key_b = key.encode()
+    current = versions.scan_current(bucket, key_b, True, key_b, 1)
+    if not current or current[0].key != key:
+        return []
+    return [current[0], *versions.scan_noncurrent(bucket, key_b, key_b)]
+
+
+def _common(key: bytes, prefix: bytes, delimiter: bytes) -> bytes | None:
+    """The common prefix a key rolls up into under a delimiter, if any."""
+    if not delimiter:
+        return None
+    index = key.find(delimiter, len(prefix))
+    return key[: index + len(delimiter)] if index >= 0 else None
 
 
 def encode_token(last: str) -> str:

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 MAX_KEYS = 1000
 
 
-def _max_keys(params: dict[str, Any]) -> int:
+def parse_max_keys(params: dict[str, Any]) -> int:
     value = params.get("MaxKeys")
     if value is None:
         return MAX_KEYS
@@ -24,7 +24,7 @@ def _max_keys(params: dict[str, Any]) -> int:
     return min(value, MAX_KEYS)
 
 
-def _encoding(params: dict[str, Any]) -> bool:
+def wants_url_encoding(params: dict[str, Any]) -> bool:
     encoding = params.get("EncodingType")
     if encoding is not None and encoding != "url":
         raise InvalidArgument("Invalid Encoding Method specified in Request")
@@ -52,14 +52,15 @@ def _entry(s3: S3, record: ListedObject, encode: bool, owner: bool) -> dict[str,
 @operation("ListObjectsV2")
 def list_objects_v2(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
-    encode = _encoding(params)
+    encode = wants_url_encoding(params)
     prefix = params.get("Prefix") or ""
     delimiter = params.get("Delimiter") or ""
-    max_keys = _max_keys(params)
+    max_keys = parse_max_keys(params)
     token = params.get("ContinuationToken")
     start_after = params.get("StartAfter") or ""
     start = decode_token(token) if token else start_after
-    listing = list_keys(s3.objects, bucket.name, prefix, delimiter, start, max_keys)
+    hide = bucket.versioning is not None
+    listing = list_keys(s3.objects, bucket.name, prefix, delimiter, start, max_keys, hide)
     output: dict[str, Any] = {
         "Name": bucket.name,
         "Prefix": url_encode(prefix, encode),
@@ -89,11 +90,19 @@ def list_objects_v2(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict
 @operation("ListObjects")
 def list_objects(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
-    encode = _encoding(params)
+    encode = wants_url_encoding(params)
     prefix = params.get("Prefix") or ""
     delimiter = params.get("Delimiter") or ""
     marker = params.get("Marker") or ""
-    listing = list_keys(s3.objects, bucket.name, prefix, delimiter, marker, _max_keys(params))
+    listing = list_keys(
+        s3.objects,
+        bucket.name,
+        prefix,
+        delimiter,
+        marker,
+        parse_max_keys(params),
+        bucket.versioning is not None,
+    )
     output: dict[str, Any] = {
         "Name": bucket.name,
         # v1 echoes Prefix as given even with encoding-type=url (botocore decodes Marker,

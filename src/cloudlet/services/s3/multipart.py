@@ -24,6 +24,8 @@ class Upload:
     acl: dict[str, Any] = field(default_factory=dict)
     checksum_algorithm: str | None = None
     checksum_type: str | None = None
+    #: The Object Lock the completed object gets (see ``ObjectRecord.lock``).
+    lock: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -53,6 +55,7 @@ def _upload(row: Any) -> Upload:
         acl=json.loads(row["acl"]),
         checksum_algorithm=row["checksum_algorithm"],
         checksum_type=row["checksum_type"],
+        lock=json.loads(row["lock"]) if row["lock"] else None,
     )
 
 
@@ -74,7 +77,7 @@ class Uploads:
     def create(self, upload: Upload) -> None:
         with self.store.write() as conn:
             conn.execute(
-                "INSERT INTO uploads VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO uploads VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     upload.upload_id,
                     upload.bucket,
@@ -88,6 +91,7 @@ class Uploads:
                     json.dumps(upload.acl),
                     upload.checksum_algorithm,
                     upload.checksum_type,
+                    json.dumps(upload.lock) if upload.lock else None,
                 ),
             )
 

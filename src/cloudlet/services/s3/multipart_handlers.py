@@ -15,6 +15,7 @@ from cloudlet.services.base import RequestContext, operation
 from cloudlet.services.s3 import acl as acls
 from cloudlet.services.s3 import writing
 from cloudlet.services.s3.conditions import check_read_preconditions
+from cloudlet.services.s3.copy_handlers import copy_source, parse_copy_source, source_version_id
 from cloudlet.services.s3.errors import (
     BadDigest,
     EntityTooSmall,
@@ -23,19 +24,20 @@ from cloudlet.services.s3.errors import (
     NoSuchUpload,
 )
 from cloudlet.services.s3.listing import url_encode
+from cloudlet.services.s3.lock import lock_for_write
 from cloudlet.services.s3.multipart import StoredPart, Upload
 from cloudlet.services.s3.object_handlers import (
     check_write_conditions,
     checksum_output,
-    find_object,
     object_headers,
-    parse_copy_source,
     storage_class,
     user_metadata,
     validate_key,
+    written,
 )
 from cloudlet.services.s3.objects import ObjectRecord
 from cloudlet.services.s3.tags import parse_tagging_header
+from cloudlet.services.s3.versions import new_version_id
 
 if TYPE_CHECKING:
     from cloudlet.services.s3.handlers import S3
@@ -79,6 +81,7 @@ def create_multipart_upload(s3: S3, ctx: RequestContext, params: dict[str, Any])
         acl=acls.from_params(params),
         checksum_algorithm=algorithm,
         checksum_type=checksum_type,
+        lock=lock_for_write(s3, bucket, params, s3.cloud.clock.time()),
     )
     s3.uploads.create(upload)
     output = {"Bucket": bucket.name, "Key": key, "UploadId": upload.upload_id}
@@ -160,8 +163,9 @@ def _use_uploads_checksum(upload: Upload, ctx: RequestContext, params: dict[str,
 async def upload_part_copy(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     upload = _upload_for(s3, ctx, params)
     number = _part_number(params)
-    src_bucket, src_key, _version = parse_copy_source(params["CopySource"])
-    source = find_object(s3, s3.bucket_for(ctx, src_bucket).name, src_key)
+    src_bucket_name, src_key, src_version = parse_copy_source(params["CopySource"])
+    src_bucket = s3.bucket_for(ctx, src_bucket_name)
+    source = copy_source(s3, src_bucket, src_key, src_version)
     check_read_preconditions(params, source.etag, source.last_modified, prefix="CopySource")
     first, length = 0, source.size
     range_text = params.get("CopySourceRange")
@@ -185,7 +189,10 @@ async def upload_part_copy(s3: S3, ctx: RequestContext, params: dict[str, Any]) 
     result = {"ETag": etag, "LastModified": part.last_modified}
     if upload.checksum_algorithm:
         result[f"Checksum{algorithm}"] = checksum["value"]
-    return {"CopyPartResult": result}
+    return {
+        "CopyPartResult": result,
+        "CopySourceVersionId": source_version_id(src_bucket, source),
+    }
 
 
 _COPY_RANGE = re.compile(r"^bytes=(\d+)-(\d+)$")
@@ -247,13 +254,14 @@ async def complete_multipart_upload(
     s3: S3, ctx: RequestContext, params: dict[str, Any]
 ) -> dict[str, Any]:
     upload = _upload_for(s3, ctx, params)
+    bucket = s3.bucket_for(ctx, params["Bucket"])
     requested = (params.get("MultipartUpload") or {}).get("Parts") or []
     if not requested:
         raise MalformedXML()
     _check_part_order(upload, requested)
     loop = asyncio.get_running_loop()
 
-    def finish() -> tuple[ObjectRecord, ObjectRecord | None, list[str]]:
+    def finish() -> tuple[ObjectRecord, list[ObjectRecord], list[str]]:
         # Parts are read and the object committed under one write lock, so a part
         # re-uploaded meanwhile cannot leave the manifest naming a deleted blob.
         with s3.store.write():
@@ -262,13 +270,18 @@ async def complete_multipart_upload(
             chosen = _chosen_parts(upload, requested, s3.uploads.parts(upload.upload_id))
             record = _completed_record(s3, upload, chosen, params)
             check_write_conditions(s3, upload.bucket, upload.key, params)
-            replaced = s3.objects.put(record)
+            if bucket.versioning is None:
+                replaced = s3.objects.put(record)
+                freed = [replaced] if replaced is not None else []
+            else:
+                record.version_id = new_version_id(bucket.versioning)
+                freed = s3.versions.put(record, bucket.versioning, record.last_modified)
             part_blobs = s3.uploads.remove(upload.upload_id)
-        return record, replaced, part_blobs
+        return record, freed, part_blobs
 
-    record, replaced, part_blobs = await loop.run_in_executor(s3.cloud.executor, finish)
+    record, freed, part_blobs = await loop.run_in_executor(s3.cloud.executor, finish)
     unused = set(part_blobs) - set(record.blob_ids())
-    if replaced is not None:
+    for replaced in freed:
         unused |= set(replaced.blob_ids()) - set(record.blob_ids())
     await loop.run_in_executor(s3.cloud.executor, s3.blobs.delete, unused)
     output = {
@@ -278,6 +291,7 @@ async def complete_multipart_upload(
         "ETag": record.etag,
     }
     output.update(checksum_output(record.checksum))
+    output.update(written(s3, bucket, record))
     return output
 
 
@@ -346,6 +360,7 @@ def _completed_record(
         checksum=checksum,
         parts=[p.as_part() for p in chosen],
         acl=upload.acl,
+        lock=upload.lock,
     )
 
 

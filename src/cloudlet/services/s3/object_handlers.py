@@ -1,39 +1,48 @@
-"""Object operations: put, get, head, delete (one and many), copy, tagging, ACL."""
+"""Object operations: put, get, head, tagging, ACL; the version a request names.
+
+Deletes live in ``delete_handlers`` and copies in ``copy_handlers``.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import os
-import shutil
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, unquote
 
-from cloudlet.core import checksums
-from cloudlet.core.errors import InvalidArgument, InvalidRequest, MalformedXML
+from cloudlet.core.errors import InvalidArgument, InvalidRequest
 from cloudlet.protocol.http import FileBody
 from cloudlet.services.base import RequestContext, operation
 from cloudlet.services.s3 import acl as acls
+from cloudlet.services.s3 import lock as locks
 from cloudlet.services.s3 import writing
 from cloudlet.services.s3.blobs import BlobWriter
 from cloudlet.services.s3.buckets import Bucket
 from cloudlet.services.s3.conditions import check_read_preconditions, parse_range
 from cloudlet.services.s3.errors import (
+    InvalidObjectState,
     InvalidStorageClass,
     KeyTooLongError,
     MetadataTooLarge,
+    MethodNotAllowed,
     NoSuchKey,
+    NoSuchVersion,
     PreconditionFailed,
 )
+from cloudlet.services.s3.lifecycle import expiration_header
 from cloudlet.services.s3.objects import ObjectRecord, Part
+from cloudlet.services.s3.storage import (
+    archive_status,
+    archived_as,
+    http_date,
+    readable,
+    restore_header,
+)
 from cloudlet.services.s3.tags import parse_tagging_header, validate_tags
+from cloudlet.services.s3.versions import is_valid_version_id, new_version_id
 
 if TYPE_CHECKING:
     from cloudlet.services.s3.handlers import S3
 
 MAX_KEY_BYTES = 1024
-#: Copies that must read their source (multipart, new checksum) do so in pieces this big.
-COPY_CHUNK = 1024 * 1024
 MAX_METADATA_BYTES = 2048
 STORAGE_CLASSES = {
     "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
@@ -106,6 +115,8 @@ def check_write_conditions(s3: S3, bucket: str, key: str, params: dict[str, Any]
     if if_none_match is None and if_match is None:
         return
     current = s3.objects.get(bucket, key)
+    if current is not None and current.delete_marker:
+        current = None
     if if_none_match is not None:
         if if_none_match.strip() != "*":
             raise InvalidArgument("If-None-Match only supports *", ArgumentName="If-None-Match")
@@ -134,22 +145,42 @@ async def commit(
     """Make the record the key's current version, once its bytes are durable.
 
     One thread hop does both: the blob's fsync (in parallel with other uploads') and the
-    wait for the group commit that carries the metadata row (shared with them).
+    wait for the group commit that carries the metadata row (shared with them). In a
+    versioned bucket the record gets its version id here, and the version it replaces is
+    kept (noncurrent) rather than freed.
     """
+    status = s3.buckets.get(record.bucket).versioning
+    if status is not None:
+        record.version_id = new_version_id(status)
 
-    def job(conn: Any) -> ObjectRecord | None:
+    def job(conn: Any) -> list[ObjectRecord]:
         check_write_conditions(s3, record.bucket, record.key, params)
-        return s3.objects.put(record)
+        if status is None:
+            replaced = s3.objects.put(record)
+            return [replaced] if replaced is not None else []
+        return s3.versions.put(record, status, record.last_modified)
 
-    def durable() -> ObjectRecord | None:
+    def durable() -> list[ObjectRecord]:
         if writer is not None:
             writer.finish()
         return s3.store.submit(job).result()
 
     loop = asyncio.get_running_loop()
-    replaced = await loop.run_in_executor(s3.cloud.executor, durable)
-    if replaced is not None:
+    freed = await loop.run_in_executor(s3.cloud.executor, durable)
+    for replaced in freed:
         await free_blobs(s3, replaced, keep=frozenset(record.blob_ids()))
+
+
+def written(s3: S3, bucket: Bucket, record: ObjectRecord) -> dict[str, Any]:
+    """What every write answers besides its ETag: the new version's id and, when a lifecycle
+    rule will expire it, ``x-amz-expiration``."""
+    output: dict[str, Any] = {}
+    if bucket.versioning is not None:
+        output["VersionId"] = record.version_id
+    config = s3.buckets.get_config(bucket.name, "lifecycle")
+    if config:
+        output["Expiration"] = expiration_header(config, record, s3.day)
+    return output
 
 
 async def free_blobs(
@@ -180,25 +211,27 @@ async def put_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dic
     except BaseException:
         received.writer.abort()
         raise
-    return {"ETag": record.etag, **checksum_output(record.checksum)}
+    return {"ETag": record.etag, **checksum_output(record.checksum), **written(s3, bucket, record)}
 
 
 def new_record(
     s3: S3, ctx: RequestContext, bucket: Bucket, key: str, params: dict[str, Any]
 ) -> ObjectRecord:
     tags = parse_tagging_header(params["Tagging"]) if params.get("Tagging") else []
+    now = s3.cloud.clock.time()
     return ObjectRecord(
         bucket=bucket.name,
         key=key,
         size=0,
         etag="",
-        last_modified=s3.cloud.clock.time(),
+        last_modified=now,
         owner=ctx.account_id,
         storage_class=storage_class(params),
         headers=object_headers(params),
         metadata=user_metadata(params),
         tags=tags,
         acl=settable_acl(s3, bucket, params),
+        lock=locks.lock_for_write(s3, bucket, params, now),
     )
 
 
@@ -221,7 +254,56 @@ def find_object(s3: S3, bucket: str, key: str) -> ObjectRecord:
     return record
 
 
-def describe(record: ObjectRecord, params: dict[str, Any]) -> dict[str, Any]:
+def find_version(
+    s3: S3, bucket: Bucket, key: str, version_id: str | None, method: str = "GET"
+) -> ObjectRecord:
+    """The version a request names: the current one, or the one ``versionId`` names.
+
+    A current delete marker is 404 NoSuchKey, a delete marker named by id 405
+    MethodNotAllowed; both say ``x-amz-delete-marker: true``.
+    """
+    if version_id is None:
+        record = s3.objects.get(bucket.name, key)
+        if record is None:
+            raise NoSuchKey(Key=key)
+        if record.delete_marker:
+            missing = NoSuchKey(Key=key)
+            missing.headers.update(_marker_headers(record))
+            raise missing
+        return record
+    if not is_valid_version_id(version_id):
+        raise InvalidArgument(
+            "Invalid version id specified", ArgumentName="versionId", ArgumentValue=version_id
+        )
+    record = s3.versions.get(bucket.name, key, version_id)
+    if record is None:
+        raise NoSuchVersion(Key=key, VersionId=version_id)
+    if record.delete_marker:
+        refused = MethodNotAllowed(Method=method, ResourceType="DeleteMarker")
+        refused.headers.update(_marker_headers(record))
+        refused.headers["Last-Modified"] = http_date(record.last_modified)
+        raise refused
+    return record
+
+
+def _marker_headers(marker: ObjectRecord) -> dict[str, str]:
+    return {"x-amz-delete-marker": "true", "x-amz-version-id": marker.version_id}
+
+
+def check_readable(record: ObjectRecord, now: float) -> None:
+    """GLACIER and DEEP_ARCHIVE bytes (and archived Intelligent-Tiering ones) need a restore."""
+    if readable(record, now):
+        return
+    archived = archived_as(record)
+    fields = {"StorageClass": record.storage_class}
+    if archived != record.storage_class:
+        fields["AccessTier"] = str(archived)
+    raise InvalidObjectState("The operation is not valid for the object's storage class", **fields)
+
+
+def describe(
+    s3: S3, bucket: Bucket, record: ObjectRecord, params: dict[str, Any], now: float
+) -> dict[str, Any]:
     """The headers GET and HEAD share."""
     output: dict[str, Any] = {
         "ETag": record.etag,
@@ -234,6 +316,18 @@ def describe(record: ObjectRecord, params: dict[str, Any]) -> dict[str, Any]:
         output[name] = value
     if record.storage_class != "STANDARD":
         output["StorageClass"] = record.storage_class
+    if record.version_id != "null" or bucket.versioning is not None:
+        output["VersionId"] = record.version_id
+    if record.restore:
+        output["Restore"] = restore_header(record, now)
+    if record.tier:
+        output["ArchiveStatus"] = archive_status(record, now)
+    if record.lock:
+        output.update(locks.describe(record.lock))
+    if params.get("VersionId") is None:
+        config = s3.buckets.get_config(bucket.name, "lifecycle")
+        if config:
+            output["Expiration"] = expiration_header(config, record, s3.day)
     if record.tags:
         output["TagCount"] = len(record.tags)
     for override, target in RESPONSE_OVERRIDES.items():
@@ -298,14 +392,19 @@ def file_body(s3: S3, record: ObjectRecord, first: int, length: int) -> FileBody
 
 def _read(s3: S3, ctx: RequestContext, params: dict[str, Any], with_body: bool) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
-    record = find_object(s3, bucket.name, params["Key"])
+    record = find_version(s3, bucket, params["Key"], params.get("VersionId"), ctx.request.method)
     try:
         check_read_preconditions(params, record.etag, record.last_modified)
     except Exception as exc:
         if getattr(exc, "status", 0) == 304:
             exc.headers.update({"ETag": record.etag})  # type: ignore[attr-defined]
         raise
-    output = describe(record, params)
+    now = s3.cloud.clock.time()
+    if with_body:
+        check_readable(record, now)
+        if record.storage_class == "INTELLIGENT_TIERING":
+            note_access(s3, record, now)
+    output = describe(s3, bucket, record, params, now)
     extra, first, length, partial = _read_view(record, params, ctx)
     output.update({k: v for k, v in extra.items() if v is not None})
     output["ContentLength"] = length
@@ -318,6 +417,22 @@ def _read(s3: S3, ctx: RequestContext, params: dict[str, Any], with_body: bool) 
     return output
 
 
+def note_access(s3: S3, record: ObjectRecord, now: float) -> None:
+    """An INTELLIGENT_TIERING object read is back in the frequent tier; its idle days restart.
+
+    Written without waiting (the read does not depend on it), at most once a lifecycle day.
+    """
+    if record.tier is None and now - (record.accessed or record.last_modified) < s3.day:
+        return
+
+    def job(conn: Any) -> None:
+        s3.versions.update_fields(
+            record.bucket, record.key, record.version_id, tier=None, accessed=now, restore=None
+        )
+
+    s3.store.submit(job)
+
+
 @operation("GetObject", inline=True)
 def get_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     return _read(s3, ctx, params, with_body=True)
@@ -328,212 +443,45 @@ def head_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str
     return _read(s3, ctx, params, with_body=False)
 
 
-@operation("DeleteObject")
-async def delete_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    bucket = s3.bucket_for(ctx, params["Bucket"])
-    key = params["Key"]
-
-    def job(conn: Any) -> ObjectRecord | None:
-        if params.get("IfMatch") is not None:
-            current = find_object(s3, bucket.name, key)
-            if params["IfMatch"].strip().strip('"') != current.etag.strip('"'):
-                raise PreconditionFailed(Condition="If-Match")
-        return s3.objects.delete(bucket.name, key)
-
-    removed = await asyncio.wrap_future(s3.store.submit(job))
-    if removed is not None:
-        await free_blobs(s3, removed)
-    return {"__status": 204}
-
-
-@operation("DeleteObjects")
-def delete_objects(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    bucket = s3.bucket_for(ctx, params["Bucket"])
-    request = params.get("Delete") or {}
-    entries = request.get("Objects") or []
-    if not entries or len(entries) > 1000:
-        raise MalformedXML()
-    keys = [entry["Key"] for entry in entries]
-    removed = s3.objects.delete_many(bucket.name, keys)
-    for record in removed:
-        s3.blobs.delete(record.blob_ids())
-    output: dict[str, Any] = {}
-    if not request.get("Quiet"):
-        output["Deleted"] = [{"Key": key} for key in keys]
-    return output
-
-
-# -- copy -----------------------------------------------------------------------
-
-
-def parse_copy_source(source: str) -> tuple[str, str, str | None]:
-    """``bucket/key`` or ``/bucket/key?versionId=v``, URL-encoded."""
-    path, _, query = source.partition("?")
-    path = unquote(path).lstrip("/")
-    bucket, _, key = path.partition("/")
-    if not bucket or not key:
-        raise InvalidArgument(
-            "Invalid copy source object key", ArgumentName="x-amz-copy-source", ArgumentValue=source
-        )
-    version = dict(parse_qsl(query)).get("versionId") if query else None
-    return bucket, key, version
-
-
-def link_blobs(s3: S3, record: ObjectRecord) -> tuple[str | None, list[Part] | None]:
-    """New blob ids sharing the source's bytes: blobs never change, so a hard link is a copy."""
-
-    def link(blob: str) -> str:
-        writer_id = os.urandom(16).hex()
-        target = s3.blobs.path(writer_id)
-        try:
-            os.link(s3.blobs.path(blob), target)
-        except OSError:
-            shutil.copyfile(s3.blobs.path(blob), target)
-        return writer_id
-
-    if record.parts:
-        return None, [
-            Part(p.number, p.size, p.etag, link(p.blob), p.checksum) for p in record.parts
-        ]
-    if record.blob:
-        return link(record.blob), None
-    return None, None
-
-
-def rewrite_blob(s3: S3, record: ObjectRecord, algorithm: str) -> tuple[str, str, dict[str, str]]:
-    """The object's bytes as one new blob: (blob id, quoted MD5 ETag, FULL_OBJECT checksum)."""
-    writer = s3.blobs.writer([algorithm])
-    try:
-        for blob, _offset, _size in record.segments():
-            with open(s3.blobs.path(blob), "rb") as file:
-                while chunk := file.read(COPY_CHUNK):
-                    writer.write(chunk)
-        writer.finish()
-    except BaseException:
-        writer.abort()
-        raise
-    value = base64.b64encode(writer.checksums[algorithm].digest()).decode()
-    checksum = {"algorithm": algorithm, "value": value, "type": "FULL_OBJECT"}
-    return writer.blob_id, f'"{writer.md5.hexdigest()}"', checksum
-
-
-def copy_bytes(s3: S3, source: ObjectRecord, target: ObjectRecord, algorithm: str | None) -> None:
-    """Give ``target`` the source's bytes, ETag and checksum.
-
-    A copy is one new object: a multipart source's copy has the MD5 of its bytes as its ETag
-    and no parts. Otherwise the bytes are shared (hard links) unless a new checksum
-    algorithm is asked for, which needs them read.
-    """
-    current = source.checksum["algorithm"] if source.checksum else None
-    if not source.parts and (algorithm is None or algorithm == current):
-        target.blob, target.parts = link_blobs(s3, source)
-        target.etag, target.checksum = source.etag, source.checksum
-        return
-    algorithm = algorithm or current or writing.DEFAULT_CHECKSUM
-    target.blob, target.etag, target.checksum = rewrite_blob(s3, source, algorithm)
-    target.parts = None
-
-
-def _directive(params: dict[str, Any], member: str, header: str, name: str) -> bool:
-    """True for REPLACE, False for COPY (the default)."""
-    value = params.get(member) or "COPY"
-    if value not in ("COPY", "REPLACE"):
-        raise InvalidArgument(
-            f"Unknown {name} directive.", ArgumentName=header, ArgumentValue=value
-        )
-    return value == "REPLACE"
-
-
-@operation("CopyObject")
-async def copy_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    loop = asyncio.get_running_loop()
-    target_bucket = s3.bucket_for(ctx, params["Bucket"])
-    key = params["Key"]
-    validate_key(key)
-    replace_metadata = _directive(
-        params, "MetadataDirective", "x-amz-metadata-directive", "metadata"
-    )
-    replace_tags = _directive(params, "TaggingDirective", "x-amz-tagging-directive", "tagging")
-    algorithm = (params.get("ChecksumAlgorithm") or "").upper() or None
-    if algorithm is not None and algorithm not in checksums.ALGORITHMS:
-        raise InvalidRequest(f"Checksum algorithm {algorithm} is not supported")
-    src_bucket_name, src_key, _version = parse_copy_source(params["CopySource"])
-    src_bucket = s3.bucket_for(ctx, src_bucket_name)
-    source = find_object(s3, src_bucket.name, src_key)
-    check_read_preconditions(params, source.etag, source.last_modified, prefix="CopySource")
-    same = src_bucket.name == target_bucket.name and src_key == key
-    changes = (
-        replace_metadata
-        or params.get("StorageClass")
-        or params.get("WebsiteRedirectLocation")
-        or params.get("ServerSideEncryption")
-    )
-    if same and not changes:
-        raise InvalidRequest(
-            "This copy request is illegal because it is trying to copy an object to itself "
-            "without changing the object's metadata, storage class, website redirect location "
-            "or encryption attributes."
-        )
-    record = ObjectRecord(
-        bucket=target_bucket.name,
-        key=key,
-        size=source.size,
-        etag=source.etag,
-        last_modified=s3.cloud.clock.time(),
-        owner=ctx.account_id,
-        storage_class=storage_class(params) if params.get("StorageClass") else "STANDARD",
-        headers=object_headers(params) if replace_metadata else dict(source.headers),
-        metadata=user_metadata(params) if replace_metadata else dict(source.metadata),
-        tags=(
-            parse_tagging_header(params.get("Tagging") or "") if replace_tags else list(source.tags)
-        ),
-        acl=settable_acl(s3, target_bucket, params),
-    )
-    await loop.run_in_executor(s3.cloud.executor, copy_bytes, s3, source, record, algorithm)
-    try:
-        await commit(s3, record, params)
-    except BaseException:
-        s3.blobs.delete(record.blob_ids())
-        raise
-    result = {"ETag": record.etag, "LastModified": int(record.last_modified)}
-    result.update(
-        {k: v for k, v in checksum_output(record.checksum).items() if k != "ChecksumType"}
-    )
-    return {"CopyObjectResult": result}
-
-
 # -- tagging and ACL -------------------------------------------------------------
+
+
+def _version_for(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> ObjectRecord:
+    bucket = s3.bucket_for(ctx, params["Bucket"])
+    return find_version(s3, bucket, params["Key"], params.get("VersionId"), ctx.request.method)
+
+
+def _version_output(s3: S3, record: ObjectRecord) -> dict[str, Any]:
+    versioned = s3.buckets.get(record.bucket).versioning is not None
+    return {"VersionId": record.version_id} if versioned else {}
 
 
 @operation("PutObjectTagging")
 def put_object_tagging(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    bucket = s3.bucket_for(ctx, params["Bucket"])
-    find_object(s3, bucket.name, params["Key"])
+    record = _version_for(s3, ctx, params)
     tags = [(t["Key"], t["Value"]) for t in (params.get("Tagging") or {}).get("TagSet", [])]
     validate_tags(tags, limit=10)
-    s3.objects.update_fields(bucket.name, params["Key"], tags=tags)
-    return {}
+    s3.versions.update_fields(record.bucket, record.key, record.version_id, tags=tags)
+    return _version_output(s3, record)
 
 
 @operation("GetObjectTagging")
 def get_object_tagging(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    bucket = s3.bucket_for(ctx, params["Bucket"])
-    record = find_object(s3, bucket.name, params["Key"])
-    return {"TagSet": [{"Key": k, "Value": v} for k, v in record.tags]}
+    record = _version_for(s3, ctx, params)
+    output = {"TagSet": [{"Key": k, "Value": v} for k, v in record.tags]}
+    return {**output, **_version_output(s3, record)}
 
 
 @operation("DeleteObjectTagging")
 def delete_object_tagging(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    bucket = s3.bucket_for(ctx, params["Bucket"])
-    find_object(s3, bucket.name, params["Key"])
-    s3.objects.update_fields(bucket.name, params["Key"], tags=[])
-    return {"__status": 204}
+    record = _version_for(s3, ctx, params)
+    s3.versions.update_fields(record.bucket, record.key, record.version_id, tags=[])
+    return {"__status": 204, **_version_output(s3, record)}
 
 
 @operation("GetObjectAcl")
 def get_object_acl(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-    bucket = s3.bucket_for(ctx, params["Bucket"])
-    record = find_object(s3, bucket.name, params["Key"])
+    record = _version_for(s3, ctx, params)
     owner = s3.owner(record.owner)
     return {"Owner": owner, "Grants": acls.grants(record.acl, owner)}
 
@@ -541,6 +489,7 @@ def get_object_acl(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[
 @operation("PutObjectAcl")
 def put_object_acl(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
-    find_object(s3, bucket.name, params["Key"])
-    s3.objects.update_fields(bucket.name, params["Key"], acl=settable_acl(s3, bucket, params))
+    record = find_version(s3, bucket, params["Key"], params.get("VersionId"), "PUT")
+    acl = settable_acl(s3, bucket, params)
+    s3.versions.update_fields(record.bucket, record.key, record.version_id, acl=acl)
     return {}

@@ -49,6 +49,8 @@ class ObjectRecord:
     tier: str | None = None
     #: Last access of an INTELLIGENT_TIERING object (None: not read since it was written).
     accessed: float | None = None
+    #: Object Lock: {"mode": "GOVERNANCE" | "COMPLIANCE" | None, "until": t, "hold": bool}.
+    lock: dict[str, Any] | None = None
 
     def blob_ids(self) -> list[str]:
         if self.parts:
@@ -81,14 +83,14 @@ class ListedObject:
 
 _LISTED_COLUMNS = "key, size, etag, last_modified, storage_class, checksum, owner"
 
-_COLUMNS = (
+COLUMNS = (
     "bucket, key, version_id, delete_marker, size, etag, last_modified, storage_class, "
-    "headers, metadata, tags, checksum, blob, parts, acl, owner, restore, tier, accessed"
+    "headers, metadata, tags, checksum, blob, parts, acl, owner, restore, tier, accessed, lock"
 )
-_PLACEHOLDERS = ",".join("?" * 19)
+PLACEHOLDERS = ",".join("?" * 20)
 
 
-def _row_values(record: ObjectRecord) -> tuple[Any, ...]:
+def row_values(record: ObjectRecord) -> tuple[Any, ...]:
     return (
         record.bucket,
         record.key.encode(),
@@ -111,6 +113,7 @@ def _row_values(record: ObjectRecord) -> tuple[Any, ...]:
         json.dumps(record.restore) if record.restore else None,
         record.tier,
         record.accessed,
+        json.dumps(record.lock) if record.lock else None,
     )
 
 
@@ -138,6 +141,7 @@ def record_from_row(row: Any) -> ObjectRecord:
         restore=json.loads(row["restore"]) if row["restore"] else None,
         tier=row["tier"],
         accessed=row["accessed"],
+        lock=json.loads(row["lock"]) if row["lock"] else None,
     )
 
 
@@ -147,7 +151,7 @@ class Objects:
 
     def get(self, bucket: str, key: str) -> ObjectRecord | None:
         row = self.store.query_one(
-            f"SELECT {_COLUMNS} FROM objects WHERE bucket=? AND key=?", (bucket, key.encode())
+            f"SELECT {COLUMNS} FROM objects WHERE bucket=? AND key=?", (bucket, key.encode())
         )
         return record_from_row(row) if row else None
 
@@ -155,19 +159,19 @@ class Objects:
         """Store the record as the key's current version; returns the version it replaced."""
         with self.store.write() as conn:
             old = conn.execute(
-                f"SELECT {_COLUMNS} FROM objects WHERE bucket=? AND key=?",
+                f"SELECT {COLUMNS} FROM objects WHERE bucket=? AND key=?",
                 (record.bucket, record.key.encode()),
             ).fetchone()
             conn.execute(
-                f"INSERT OR REPLACE INTO objects ({_COLUMNS}) VALUES ({_PLACEHOLDERS})",
-                _row_values(record),
+                f"INSERT OR REPLACE INTO objects ({COLUMNS}) VALUES ({PLACEHOLDERS})",
+                row_values(record),
             )
         return record_from_row(old) if old else None
 
     def delete(self, bucket: str, key: str) -> ObjectRecord | None:
         with self.store.write() as conn:
             old = conn.execute(
-                f"SELECT {_COLUMNS} FROM objects WHERE bucket=? AND key=?", (bucket, key.encode())
+                f"SELECT {COLUMNS} FROM objects WHERE bucket=? AND key=?", (bucket, key.encode())
             ).fetchone()
             if old is not None:
                 conn.execute("DELETE FROM objects WHERE bucket=? AND key=?", (bucket, key.encode()))
@@ -178,7 +182,7 @@ class Objects:
         with self.store.write() as conn:
             for key in keys:
                 old = conn.execute(
-                    f"SELECT {_COLUMNS} FROM objects WHERE bucket=? AND key=?",
+                    f"SELECT {COLUMNS} FROM objects WHERE bucket=? AND key=?",
                     (bucket, key.encode()),
                 ).fetchone()
                 if old is not None:
@@ -246,13 +250,28 @@ class Objects:
             for key, size, etag, modified, storage_class, checksum, owner in rows
         ]
 
+    def records_under(
+        self, bucket: str, prefix: str, after: bytes, limit: int
+    ) -> list[ObjectRecord]:
+        """Whole current records of the keys after ``after`` under ``prefix`` (lifecycle)."""
+        lower = max(after, prefix.encode())
+        sql = f"SELECT {COLUMNS} FROM objects WHERE bucket=? AND key >= ? AND key > ?"
+        args: list[Any] = [bucket, lower, after]
+        upper = prefix_successor(prefix.encode())
+        if upper is not None:
+            sql += " AND key < ?"
+            args.append(upper)
+        rows = self.store.query(sql + " ORDER BY key LIMIT ?", (*args, limit))
+        return [record_from_row(r) for r in rows]
+
     def all_blob_ids(self) -> set[str]:
         ids: set[str] = set()
-        for row in self.store.query("SELECT blob, parts FROM objects"):
-            if row["blob"]:
-                ids.add(row["blob"])
-            if row["parts"]:
-                ids.update(p[3] for p in json.loads(row["parts"]))
+        for table in ("objects", "versions"):
+            for row in self.store.query(f"SELECT blob, parts FROM {table}"):
+                if row["blob"]:
+                    ids.add(row["blob"])
+                if row["parts"]:
+                    ids.update(p[3] for p in json.loads(row["parts"]))
         for row in self.store.query("SELECT blob FROM parts"):
             ids.add(row["blob"])
         return ids

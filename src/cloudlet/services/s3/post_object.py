@@ -205,12 +205,16 @@ async def post_object(s3: S3, ctx: RequestContext, bucket_name: str) -> HttpResp
     except BaseException:
         s3.blobs.delete([writer.blob_id])
         raise
-    return _response(ctx, fields, record)
+    return _response(ctx, fields, record, bucket.versioning is not None)
 
 
-def _response(ctx: RequestContext, fields: dict[str, str], record: ObjectRecord) -> HttpResponse:
+def _response(
+    ctx: RequestContext, fields: dict[str, str], record: ObjectRecord, versioned: bool
+) -> HttpResponse:
     location = f"/{quote(record.bucket)}/{quote(record.key)}"
     headers = [("ETag", record.etag), ("x-amz-request-id", ctx.request_id)]
+    if versioned:
+        headers.append(("x-amz-version-id", record.version_id))
     redirect = fields.get("success_action_redirect") or fields.get("redirect")
     if redirect:
         query = urlencode({"bucket": record.bucket, "key": record.key, "etag": record.etag})

@@ -105,5 +105,20 @@ MIGRATIONS.append(
     ) WITHOUT ROWID;
     CREATE UNIQUE INDEX versions_by_id ON versions(bucket, key, version_id);
     CREATE INDEX versions_restoring ON versions(bucket) WHERE restore IS NOT NULL;
+    CREATE INDEX objects_tiering ON objects(bucket)
+        WHERE storage_class = 'INTELLIGENT_TIERING';
+    CREATE INDEX versions_tiering ON versions(bucket)
+        WHERE storage_class = 'INTELLIGENT_TIERING';
+    """
+)
+
+# Object Lock (issue 6): a version's retention and legal hold, as JSON
+# {"mode": "GOVERNANCE" | "COMPLIANCE", "until": epoch seconds, "hold": bool}; an upload
+# keeps the lock its object will get.
+MIGRATIONS.append(
+    """
+    ALTER TABLE objects ADD COLUMN lock TEXT;
+    ALTER TABLE versions ADD COLUMN lock TEXT;
+    ALTER TABLE uploads ADD COLUMN lock TEXT;
     """
 )
