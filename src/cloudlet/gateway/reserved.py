@@ -37,6 +37,7 @@ async def handle_reserved(app: App, request: HttpRequest) -> HttpResponse:
     body = json.loads(request.body or b"{}")
     loop = asyncio.get_running_loop()
     if path == "/_cloudlet/clock" and request.method == "GET":
+        app.cloud.clock.reload()  # another worker may have moved it
         return _json(200, {"now": app.cloud.clock.time(), "offset": app.cloud.clock.offset})
     if path == "/_cloudlet/clock" and request.method == "POST":
         app.cloud.clock.advance(float(body.get("advance_seconds", 0)))
