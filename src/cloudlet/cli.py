@@ -1,4 +1,4 @@
-"""The ``cloudlet`` command: serve, status, accounts."""
+"""The ``cloudlet`` command: serve, status, accounts, s3 usage."""
 
 from __future__ import annotations
 
@@ -9,12 +9,17 @@ import logging
 import os
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 from cloudlet import __version__
-from cloudlet.core.accounts import DEFAULT_ROOT_SECRET_ACCESS_KEY, Accounts
+from cloudlet.core.accounts import (
+    DEFAULT_ROOT_ACCESS_KEY_ID,
+    DEFAULT_ROOT_SECRET_ACCESS_KEY,
+    Accounts,
+)
 from cloudlet.core.clock import Clock
 from cloudlet.core.config import DEFAULT_PORT, DEFAULT_REGION, Config
 
@@ -80,11 +85,24 @@ def main(argv: list[str] | None = None) -> int:
     listing = accounts_cmd.add_parser("list", help="list accounts")
     listing.add_argument("--data-dir", default=os.environ.get("CLOUDLET_DATA_DIR", ".cloudlet"))
 
+    s3 = commands.add_parser("s3", help="S3 reports")
+    s3_cmd = s3.add_subparsers(dest="s3_command", required=True)
+    usage = s3_cmd.add_parser(
+        "usage", help="storage by bucket, class and prefix, with a monthly cost estimate"
+    )
+    usage.add_argument(
+        "--endpoint", default=os.environ.get("AWS_ENDPOINT_URL", f"http://127.0.0.1:{DEFAULT_PORT}")
+    )
+    usage.add_argument("--bucket", help="one bucket (default: every bucket)")
+    usage.add_argument("--json", action="store_true", help="print the endpoint's JSON as is")
+
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve_command(args)
     if args.command == "status":
         return status_command(args.endpoint)
+    if args.command == "s3":
+        return s3_usage_command(args.endpoint, args.bucket, args.json)
     return accounts_command(args)
 
 
@@ -217,6 +235,73 @@ def status_command(endpoint: str) -> int:
     )
     print("services: " + ", ".join(health["services"]))
     return 0
+
+
+def s3_usage_command(endpoint: str, bucket: str | None, raw: bool) -> int:
+    """Print ``GET /_cloudlet/s3/usage`` as tables, using the root keys from the environment."""
+    key = os.environ.get("AWS_ACCESS_KEY_ID", DEFAULT_ROOT_ACCESS_KEY_ID)
+    secret = os.environ.get("AWS_SECRET_ACCESS_KEY", DEFAULT_ROOT_SECRET_ACCESS_KEY)
+    url = endpoint.rstrip("/") + "/_cloudlet/s3/usage"
+    if bucket:
+        url += "?" + urllib.parse.urlencode({"bucket": bucket})
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {key}:{secret}"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            report = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        detail = json.loads(exc.read() or b"{}")
+        print(f"{detail.get('error', exc.code)}: {detail.get('message', '')}", file=sys.stderr)
+        return 1
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        print(f"no cloudlet answers at {endpoint}: {exc}", file=sys.stderr)
+        return 1
+    if raw:
+        print(json.dumps(report, indent=2))
+        return 0
+    _print_usage(report)
+    return 0
+
+
+def _print_usage(report: dict[str, Any]) -> None:
+    row = "{:<40} {:<20} {:>9} {:>14} {:>11} {:>14} {:>8} {:>14} {:>14}"
+    print(
+        row.format(
+            "BUCKET", "STORAGE CLASS", "OBJECTS", "BYTES", "NONCURRENT", "NONCURRENT B",
+            "UPLOADS", "UPLOAD BYTES", "EST. USD/MONTH",
+        )
+    )  # fmt: skip
+    for b in report["buckets"]:
+        for name, c in b["storage_classes"].items():
+            print(
+                row.format(
+                    b["bucket"], name, c["objects"], c["bytes"], c["noncurrent_versions"],
+                    c["noncurrent_bytes"], c["multipart_uploads"], c["multipart_bytes"],
+                    f"{c['estimated_monthly_cost_usd']:.6f}",
+                )
+            )  # fmt: skip
+        print(
+            f"{b['bucket']}: {b['delete_markers']} delete markers, "
+            f"estimated ${b['estimated_monthly_cost_usd']:.6f}/month"
+        )
+    print()
+    prefix_row = "{:<40} {:<30} {:>9} {:>14} {:>11} {:>14}"
+    print(prefix_row.format("BUCKET", "PREFIX", "OBJECTS", "BYTES", "NONCURRENT", "NONCURRENT B"))
+    for b in report["buckets"]:
+        for prefix, p in b["prefixes"].items():
+            print(
+                prefix_row.format(
+                    b["bucket"], prefix or "(no prefix)", p["objects"], p["bytes"],
+                    p["noncurrent_versions"], p["noncurrent_bytes"],
+                )
+            )  # fmt: skip
+    print()
+    print("{:<40} {:>8} {:>14}".format("BUCKET TAG", "BUCKETS", "EST. USD/MONTH"))
+    for t in report["cost_by_tag"]:
+        label = "(no tags)" if t["key"] is None else f"{t['key']}={t['value']}"
+        print(f"{label:<40} {len(t['buckets']):>8} {t['estimated_monthly_cost_usd']:>14.6f}")
+    print()
+    print(f"TOTAL (estimate): ${report['estimated_monthly_cost_usd']:.6f}/month")
+    print(report["note"])
 
 
 def accounts_command(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""Cloudlet's own endpoints under ``/_cloudlet/``: health, clock, accounts (admin)."""
+"""Cloudlet's own endpoints under ``/_cloudlet/``: health, clock, accounts, S3 usage (admin)."""
 
 from __future__ import annotations
 
@@ -61,4 +61,22 @@ async def handle_reserved(app: App, request: HttpRequest) -> HttpResponse:
         return _json(
             200, {"Accounts": [{"AccountId": a.account_id, "Name": a.name} for a in accounts]}
         )
+    if path == "/_cloudlet/s3/usage" and request.method == "GET":
+        return await _s3_usage(app, request)
     return _json(404, {"error": "NotFound", "message": f"no reserved endpoint {path}"})
+
+
+async def _s3_usage(app: App, request: HttpRequest) -> HttpResponse:
+    """``GET /_cloudlet/s3/usage[?bucket=name]``: usage by storage class and prefix, with a
+    monthly cost estimate (``services/s3/usage.py``)."""
+    from cloudlet.services.s3 import usage
+    from cloudlet.services.s3.errors import NoSuchBucket
+
+    bucket = request.query_dict().get("bucket") or None
+    s3 = app.cloud.service("s3")
+    loop = asyncio.get_running_loop()
+    try:
+        result = await loop.run_in_executor(app.gateway.executor, usage.report, s3, bucket)
+    except NoSuchBucket:
+        return _json(404, {"error": "NoSuchBucket", "message": f"no bucket {bucket}"})
+    return _json(200, result)

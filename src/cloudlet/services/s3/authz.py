@@ -64,6 +64,8 @@ ACTIONS: dict[str, tuple[str, bool | None]] = {
         False,
     ),
     "RestoreObject": ("s3:RestoreObject", True),
+    "GetBucketNotificationConfiguration": ("s3:GetBucketNotification", False),
+    "PutBucketNotificationConfiguration": ("s3:PutBucketNotification", False),
     "GetObjectLockConfiguration": ("s3:GetBucketObjectLockConfiguration", False),
     "PutObjectLockConfiguration": ("s3:PutBucketObjectLockConfiguration", False),
     "GetObjectRetention": ("s3:GetObjectRetention", True),

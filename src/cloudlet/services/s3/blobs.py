@@ -17,12 +17,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from cloudlet.core.checksums import Hasher, hasher
+from cloudlet.services.s3.chunked import Sealer
 
 
 class BlobWriter:
     """One blob being written: bytes go to its file and through its hashers."""
 
-    __slots__ = ("_closed", "_fd", "_store", "blob_id", "checksums", "md5", "path", "size")
+    __slots__ = (
+        "_closed", "_fd", "_sealer", "_store", "blob_id", "checksums", "md5", "path", "size",
+    )  # fmt: skip
 
     def __init__(self, store: BlobStore, checksum_algorithms: Iterable[str] = ()) -> None:
         self._store = store
@@ -33,6 +36,12 @@ class BlobWriter:
         self.size = 0
         self.md5 = hashlib.md5()
         self.checksums: dict[str, Hasher] = {a: hasher(a) for a in checksum_algorithms}
+        self._sealer: Sealer | None = None
+
+    def encrypt_with(self, data_key: bytes | None) -> None:
+        """Write ciphertext under ``data_key`` (see ``chunked.py``); the hashes see plaintext."""
+        if data_key is not None:
+            self._sealer = Sealer(data_key)
 
     def add_checksum(self, algorithm: str) -> None:
         if algorithm not in self.checksums:
@@ -41,17 +50,23 @@ class BlobWriter:
             self.checksums[algorithm] = hasher(algorithm)
 
     def write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            written = os.write(self._fd, view)
-            view = view[written:]
+        self._write(self._sealer.feed(data) if self._sealer is not None else data)
         self.md5.update(data)
         for h in self.checksums.values():
             h.update(data)
         self.size += len(data)
 
+    def _write(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+
     def finish(self) -> None:
         """Make the bytes durable (per the store's durability) and close the file."""
+        if self._sealer is not None:
+            self._write(self._sealer.close())
+            self._sealer = None
         if self._store.fsync:
             os.fsync(self._fd)
         os.close(self._fd)

@@ -9,13 +9,14 @@ import asyncio
 import base64
 import os
 import shutil
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote
 
 from cloudlet.core import checksums
 from cloudlet.core.errors import InvalidArgument, InvalidRequest
 from cloudlet.services.base import RequestContext, operation
-from cloudlet.services.s3 import writing
+from cloudlet.services.s3 import chunked, sse, writing
 from cloudlet.services.s3.buckets import Bucket
 from cloudlet.services.s3.conditions import check_read_preconditions
 from cloudlet.services.s3.errors import InvalidObjectState, MethodNotAllowed
@@ -76,14 +77,33 @@ def link_blobs(s3: S3, record: ObjectRecord) -> tuple[str | None, list[Part] | N
     return None, None
 
 
-def rewrite_blob(s3: S3, record: ObjectRecord, algorithm: str) -> tuple[str, str, dict[str, str]]:
-    """The object's bytes as one new blob: (blob id, quoted MD5 ETag, FULL_OBJECT checksum)."""
+def plaintext(s3: S3, record: ObjectRecord, key: bytes | None) -> Iterator[bytes]:
+    """The object's bytes in pieces, decrypted when ``key`` is its data key."""
+    if key is not None:
+        yield from chunked.read_all(sse.pieces(s3, record, key, 0, record.size))
+        return
+    for blob, _offset, _size in record.segments():
+        with open(s3.blobs.path(blob), "rb") as file:
+            while chunk := file.read(COPY_CHUNK):
+                yield chunk
+
+
+def rewrite_blob(
+    s3: S3,
+    record: ObjectRecord,
+    algorithm: str,
+    source_key: bytes | None = None,
+    target_key: bytes | None = None,
+) -> tuple[str, str, dict[str, str]]:
+    """The object's bytes as one new blob: (blob id, quoted MD5 ETag, FULL_OBJECT checksum).
+
+    An encrypted source is decrypted with ``source_key``; ``target_key`` encrypts the copy.
+    """
     writer = s3.blobs.writer([algorithm])
+    writer.encrypt_with(target_key)
     try:
-        for blob, _offset, _size in record.segments():
-            with open(s3.blobs.path(blob), "rb") as file:
-                while chunk := file.read(COPY_CHUNK):
-                    writer.write(chunk)
+        for chunk in plaintext(s3, record, source_key):
+            writer.write(chunk)
         writer.finish()
     except BaseException:
         writer.abort()
@@ -93,20 +113,27 @@ def rewrite_blob(s3: S3, record: ObjectRecord, algorithm: str) -> tuple[str, str
     return writer.blob_id, f'"{writer.md5.hexdigest()}"', checksum
 
 
-def copy_bytes(s3: S3, source: ObjectRecord, target: ObjectRecord, algorithm: str | None) -> None:
+def copy_bytes(
+    s3: S3,
+    source: ObjectRecord,
+    target: ObjectRecord,
+    algorithm: str | None,
+    keys: tuple[bytes | None, bytes | None] = (None, None),
+) -> None:
     """Give ``target`` the source's bytes, ETag and checksum.
 
     A copy is one new object: a multipart source's copy has the MD5 of its bytes as its ETag
     and no parts. Otherwise the bytes are shared (hard links) unless a new checksum
-    algorithm is asked for, which needs them read.
+    algorithm is asked for, or either side is encrypted, which needs them read.
     """
     current = source.checksum["algorithm"] if source.checksum else None
-    if not source.parts and (algorithm is None or algorithm == current):
+    encrypted = keys != (None, None)
+    if not source.parts and not encrypted and (algorithm is None or algorithm == current):
         target.blob, target.parts = link_blobs(s3, source)
         target.etag, target.checksum = source.etag, source.checksum
         return
     algorithm = algorithm or current or writing.DEFAULT_CHECKSUM
-    target.blob, target.etag, target.checksum = rewrite_blob(s3, source, algorithm)
+    target.blob, target.etag, target.checksum = rewrite_blob(s3, source, algorithm, *keys)
     target.parts = None
 
 
@@ -147,6 +174,7 @@ async def copy_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> di
         or params.get("StorageClass")
         or params.get("WebsiteRedirectLocation")
         or params.get("ServerSideEncryption")
+        or params.get("SSECustomerAlgorithm")
     )
     if same and not changes:
         raise InvalidRequest(
@@ -170,7 +198,10 @@ async def copy_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> di
         acl=settable_acl(s3, target_bucket, params),
         lock=lock_for_write(s3, target_bucket, params, s3.cloud.clock.time()),
     )
-    await loop.run_in_executor(s3.cloud.executor, copy_bytes, s3, source, record, algorithm)
+    source_key = sse.data_key(s3, source.encryption, params, prefix="CopySource")
+    record.encryption, target_key = sse.for_write(s3, target_bucket, key, params)
+    keys = (source_key, target_key)
+    await loop.run_in_executor(s3.cloud.executor, copy_bytes, s3, source, record, algorithm, keys)
     try:
         await commit(s3, record, params)
     except BaseException:
@@ -181,6 +212,7 @@ async def copy_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> di
         {k: v for k, v in checksum_output(record.checksum).items() if k != "ChecksumType"}
     )
     output = {"CopyObjectResult": result, **written(s3, target_bucket, record)}
+    output.update(sse.output(record.encryption))
     output["CopySourceVersionId"] = source_version_id(src_bucket, source)
     return output
 

@@ -244,3 +244,8 @@ class NoSuchObjectLockConfiguration(ServiceError):
 class ObjectLockConfigurationNotFoundError(ServiceError):
     status = 404
     message = "Object Lock configuration does not exist for this bucket"
+
+
+class InvalidEncryptionAlgorithmError(ServiceError):
+    status = 400
+    message = "The Encryption request you specified is not valid. Supported value: AES256."

@@ -4,7 +4,8 @@
 ``delete_handlers`` and ``copy_handlers``, ``multipart_handlers`` (multipart uploads),
 ``listing_handlers`` (ListObjects*), ``version_handlers`` (versioning, ListObjectVersions),
 ``storage_handlers`` (RestoreObject, Intelligent-Tiering), ``lifecycle_handlers``,
-``lock_handlers`` (Object Lock), and ``post_object`` (browser form uploads).
+``lock_handlers`` (Object Lock), ``notification_handlers`` (stored notification
+configurations), and ``post_object`` (browser form uploads).
 ``lifecycle_jobs`` is the daily background work.
 """
 
@@ -28,14 +29,18 @@ from cloudlet.services.base import RequestContext, Service
 from cloudlet.services.s3 import (
     authz,
     bucket_handlers,
+    chunked,
     copy_handlers,
     cors,
     delete_handlers,
+    encryption_handlers,
     lifecycle_handlers,
     listing_handlers,
     lock_handlers,
     multipart_handlers,
+    notification_handlers,
     object_handlers,
+    sse,
     storage_handlers,
     version_handlers,
 )
@@ -65,6 +70,8 @@ class S3(Service):
         storage_handlers,
         lifecycle_handlers,
         lock_handlers,
+        notification_handlers,
+        encryption_handlers,
     )
 
     def __init__(self, cloud: Cloud) -> None:
@@ -181,7 +188,9 @@ class S3(Service):
 
         Raises NoSuchBucket; the caller has checked ``s3:PutObject``."""
         status = self.buckets.get(bucket).versioning
+        encryption, data_key = sse.for_write(self, self.buckets.get(bucket), key, {})
         writer = self.blobs.writer([DEFAULT_CHECKSUM])
+        writer.encrypt_with(data_key)
         try:
             with open(path, "rb") as source:
                 while chunk := source.read(1024 * 1024):
@@ -199,6 +208,7 @@ class S3(Service):
                 checksum={"algorithm": DEFAULT_CHECKSUM, "value": digest, "type": "FULL_OBJECT"},
                 blob=writer.blob_id,
                 acl={"canned": "private"},
+                encryption=encryption,
             )
             if status is None:
                 replaced = self.store.submit(lambda conn: self.objects.put(record)).result()
@@ -226,6 +236,8 @@ class _SegmentReader(io.RawIOBase):
         self._segments = [(s3.blobs.path(b), start, size) for b, start, size in record.segments()]
         self._size = record.size
         self._pos = 0
+        # An SSE-C object cannot be read without its customer's key: data_key refuses.
+        self._key = sse.data_key(s3, record.encryption, {})
 
     def readable(self) -> bool:
         return True
@@ -246,11 +258,16 @@ class _SegmentReader(io.RawIOBase):
         for path, start, size in self._segments:
             if start <= self._pos < start + size:
                 want = min(len(view), start + size - self._pos)
-                fd = os.open(path, os.O_RDONLY)
-                try:
-                    data = os.pread(fd, want, self._pos - start)
-                finally:
-                    os.close(fd)
+                if self._key is not None:
+                    reader = chunked.open_range(path, self._key, size, self._pos - start, want)
+                    data = next(reader, b"")
+                    reader.close()
+                else:
+                    fd = os.open(path, os.O_RDONLY)
+                    try:
+                        data = os.pread(fd, want, self._pos - start)
+                    finally:
+                        os.close(fd)
                 view[: len(data)] = data
                 self._pos += len(data)
                 return len(data)

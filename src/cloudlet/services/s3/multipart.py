@@ -26,6 +26,8 @@ class Upload:
     checksum_type: str | None = None
     #: The Object Lock the completed object gets (see ``ObjectRecord.lock``).
     lock: dict[str, Any] | None = None
+    #: The server-side encryption its parts and object get (see ``sse.py``).
+    encryption: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -56,6 +58,7 @@ def _upload(row: Any) -> Upload:
         checksum_algorithm=row["checksum_algorithm"],
         checksum_type=row["checksum_type"],
         lock=json.loads(row["lock"]) if row["lock"] else None,
+        encryption=json.loads(row["encryption"]) if row["encryption"] else None,
     )
 
 
@@ -77,7 +80,7 @@ class Uploads:
     def create(self, upload: Upload) -> None:
         with self.store.write() as conn:
             conn.execute(
-                "INSERT INTO uploads VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO uploads VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     upload.upload_id,
                     upload.bucket,
@@ -92,6 +95,7 @@ class Uploads:
                     upload.checksum_algorithm,
                     upload.checksum_type,
                     json.dumps(upload.lock) if upload.lock else None,
+                    json.dumps(upload.encryption) if upload.encryption else None,
                 ),
             )
 

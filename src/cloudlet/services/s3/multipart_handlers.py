@@ -13,7 +13,7 @@ from cloudlet.core import checksums, ids
 from cloudlet.core.errors import InvalidArgument, InvalidRequest, MalformedXML
 from cloudlet.services.base import RequestContext, operation
 from cloudlet.services.s3 import acl as acls
-from cloudlet.services.s3 import writing
+from cloudlet.services.s3 import chunked, sse, writing
 from cloudlet.services.s3.conditions import check_read_preconditions
 from cloudlet.services.s3.copy_handlers import copy_source, parse_copy_source, source_version_id
 from cloudlet.services.s3.errors import (
@@ -68,6 +68,7 @@ def create_multipart_upload(s3: S3, ctx: RequestContext, params: dict[str, Any])
         )
     if algorithm and not checksum_type:
         checksum_type = "FULL_OBJECT" if algorithm == "CRC64NVME" else "COMPOSITE"
+    encryption, _ = sse.for_write(s3, bucket, key, params)
     upload = Upload(
         upload_id=ids.upload_id(),
         bucket=bucket.name,
@@ -82,9 +83,11 @@ def create_multipart_upload(s3: S3, ctx: RequestContext, params: dict[str, Any])
         checksum_algorithm=algorithm,
         checksum_type=checksum_type,
         lock=lock_for_write(s3, bucket, params, s3.cloud.clock.time()),
+        encryption=encryption,
     )
     s3.uploads.create(upload)
     output = {"Bucket": bucket.name, "Key": key, "UploadId": upload.upload_id}
+    output.update(sse.output(encryption))
     if algorithm:
         output.update({"ChecksumAlgorithm": algorithm, "ChecksumType": checksum_type})
     return output
@@ -127,7 +130,10 @@ async def upload_part(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> di
     upload = _upload_for(s3, ctx, params)
     number = _part_number(params)
     _use_uploads_checksum(upload, ctx, params)
-    received = await writing.receive(s3, ctx, params, params.get("Body"), max_size=MAX_PART_SIZE)
+    data_key = sse.data_key(s3, upload.encryption, params)
+    received = await writing.receive(
+        s3, ctx, params, params.get("Body"), max_size=MAX_PART_SIZE, data_key=data_key
+    )
     part = StoredPart(
         number,
         received.size,
@@ -137,7 +143,7 @@ async def upload_part(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> di
         received.checksum,
     )
     await _store_part(s3, upload, part)
-    output = {"ETag": part.etag}
+    output = {"ETag": part.etag, **sse.output(upload.encryption)}
     output.update(
         {k: v for k, v in checksum_output(received.checksum).items() if k != "ChecksumType"}
     )
@@ -173,10 +179,14 @@ async def upload_part_copy(s3: S3, ctx: RequestContext, params: dict[str, Any]) 
         first, length = _copy_source_range(range_text, source.size)
     if length > MAX_PART_SIZE:
         raise InvalidRequest("The specified copy source is larger than the maximum allowable size")
+    keys = (
+        sse.data_key(s3, source.encryption, params, prefix="CopySource"),
+        sse.data_key(s3, upload.encryption, params),
+    )
     loop = asyncio.get_running_loop()
     algorithm = upload.checksum_algorithm or writing.DEFAULT_CHECKSUM
     writer = await loop.run_in_executor(
-        s3.cloud.executor, _copy_range, s3, source, first, length, algorithm
+        s3.cloud.executor, _copy_range, s3, source, first, length, algorithm, keys
     )
     etag = f'"{writer.md5.hexdigest()}"'
     checksum = {
@@ -192,6 +202,7 @@ async def upload_part_copy(s3: S3, ctx: RequestContext, params: dict[str, Any]) 
     return {
         "CopyPartResult": result,
         "CopySourceVersionId": source_version_id(src_bucket, source),
+        **sse.output(upload.encryption),
     }
 
 
@@ -221,9 +232,26 @@ def _copy_source_range(text: str, size: int) -> tuple[int, int]:
     return first, last - first + 1
 
 
-def _copy_range(s3: S3, source: ObjectRecord, first: int, length: int, algorithm: str) -> Any:
+def _copy_range(
+    s3: S3,
+    source: ObjectRecord,
+    first: int,
+    length: int,
+    algorithm: str,
+    keys: tuple[bytes | None, bytes | None] = (None, None),
+) -> Any:
+    """A new part blob from the source's bytes ``first .. first+length``.
+
+    ``keys`` are the source's and the upload's data keys (None: in clear).
+    """
     writer = s3.blobs.writer([algorithm])
+    writer.encrypt_with(keys[1])
     try:
+        if keys[0] is not None:
+            for chunk in chunked.read_all(sse.pieces(s3, source, keys[0], first, length)):
+                writer.write(chunk)
+            writer.finish()
+            return writer
         end = first + length
         for blob, start, size in source.segments():
             lo, hi = max(first, start), min(end, start + size)
@@ -292,6 +320,7 @@ async def complete_multipart_upload(
     }
     output.update(checksum_output(record.checksum))
     output.update(written(s3, bucket, record))
+    output.update({k: v for k, v in sse.output(record.encryption).items() if "Customer" not in k})
     return output
 
 
@@ -361,6 +390,7 @@ def _completed_record(
         parts=[p.as_part() for p in chosen],
         acl=upload.acl,
         lock=upload.lock,
+        encryption=upload.encryption,
     )
 
 

@@ -12,8 +12,8 @@ from cloudlet.core.errors import InvalidArgument, InvalidRequest
 from cloudlet.protocol.http import FileBody
 from cloudlet.services.base import RequestContext, operation
 from cloudlet.services.s3 import acl as acls
+from cloudlet.services.s3 import chunked, sse, writing
 from cloudlet.services.s3 import lock as locks
-from cloudlet.services.s3 import writing
 from cloudlet.services.s3.blobs import BlobWriter
 from cloudlet.services.s3.buckets import Bucket
 from cloudlet.services.s3.conditions import check_read_preconditions, parse_range
@@ -203,7 +203,10 @@ async def put_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dic
     validate_key(key)
     record = new_record(s3, ctx, bucket, key, params)
     check_write_conditions(s3, bucket.name, key, params)
-    received = await writing.receive(s3, ctx, params, params.get("Body"), finish=False)
+    record.encryption, data_key = sse.for_write(s3, bucket, key, params)
+    received = await writing.receive(
+        s3, ctx, params, params.get("Body"), finish=False, data_key=data_key
+    )
     record.size, record.etag, record.blob = received.size, received.etag, received.writer.blob_id
     record.checksum = received.checksum
     try:
@@ -211,7 +214,14 @@ async def put_object(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dic
     except BaseException:
         received.writer.abort()
         raise
-    return {"ETag": record.etag, **checksum_output(record.checksum), **written(s3, bucket, record)}
+    output = {
+        "ETag": record.etag,
+        **checksum_output(record.checksum),
+        **sse.output(record.encryption),
+    }
+    if params.get("SSEKMSEncryptionContext") and record.encryption:
+        output["SSEKMSEncryptionContext"] = params["SSEKMSEncryptionContext"]
+    return {**output, **written(s3, bucket, record)}
 
 
 def new_record(
@@ -399,6 +409,7 @@ def _read(s3: S3, ctx: RequestContext, params: dict[str, Any], with_body: bool) 
         if getattr(exc, "status", 0) == 304:
             exc.headers.update({"ETag": record.etag})  # type: ignore[attr-defined]
         raise
+    data_key = sse.data_key(s3, record.encryption, params)
     now = s3.cloud.clock.time()
     if with_body:
         check_readable(record, now)
@@ -412,7 +423,11 @@ def _read(s3: S3, ctx: RequestContext, params: dict[str, Any], with_body: bool) 
         output.update(checksum_output(record.checksum))
     if partial:
         output["__status"] = 206
-    if with_body:
+    output.update(sse.output(record.encryption))
+    if with_body and data_key is not None:
+        pieces = sse.pieces(s3, record, data_key, first, length)
+        output["Body"] = chunked.stream(s3.cloud.executor, pieces)
+    elif with_body:
         output["Body"] = file_body(s3, record, first, length)
     return output
 

@@ -51,6 +51,8 @@ class ObjectRecord:
     accessed: float | None = None
     #: Object Lock: {"mode": "GOVERNANCE" | "COMPLIANCE" | None, "until": t, "hold": bool}.
     lock: dict[str, Any] | None = None
+    #: Server-side encryption (see ``sse.py``); None: stored in clear.
+    encryption: dict[str, Any] | None = None
 
     def blob_ids(self) -> list[str]:
         if self.parts:
@@ -85,9 +87,10 @@ _LISTED_COLUMNS = "key, size, etag, last_modified, storage_class, checksum, owne
 
 COLUMNS = (
     "bucket, key, version_id, delete_marker, size, etag, last_modified, storage_class, "
-    "headers, metadata, tags, checksum, blob, parts, acl, owner, restore, tier, accessed, lock"
+    "headers, metadata, tags, checksum, blob, parts, acl, owner, restore, tier, accessed, lock, "
+    "encryption"
 )
-PLACEHOLDERS = ",".join("?" * 20)
+PLACEHOLDERS = ",".join("?" * 21)
 
 
 def row_values(record: ObjectRecord) -> tuple[Any, ...]:
@@ -114,6 +117,7 @@ def row_values(record: ObjectRecord) -> tuple[Any, ...]:
         record.tier,
         record.accessed,
         json.dumps(record.lock) if record.lock else None,
+        json.dumps(record.encryption) if record.encryption else None,
     )
 
 
@@ -142,6 +146,7 @@ def record_from_row(row: Any) -> ObjectRecord:
         tier=row["tier"],
         accessed=row["accessed"],
         lock=json.loads(row["lock"]) if row["lock"] else None,
+        encryption=json.loads(row["encryption"]) if row["encryption"] else None,
     )
 
 

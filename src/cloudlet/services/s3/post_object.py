@@ -30,6 +30,7 @@ from cloudlet.protocol.s3 import S3_NAMESPACE
 from cloudlet.protocol.values import parse_timestamp
 from cloudlet.services.base import RequestContext
 from cloudlet.services.s3 import acl as acls
+from cloudlet.services.s3 import sse
 from cloudlet.services.s3.authz import bucket_check
 from cloudlet.services.s3.errors import EntityTooLarge, EntityTooSmall, MalformedPOSTRequest
 from cloudlet.services.s3.form_data import FormReader, boundary_of
@@ -163,7 +164,17 @@ async def post_object(s3: S3, ctx: RequestContext, bucket_name: str) -> HttpResp
     validate_key(key)
     s3.cloud.authorizer.check(ctx, [bucket_check(s3, "s3:PutObject", bucket.name, key)])
     length_range = check_policy(policy, fields, bucket.name, s3.cloud.clock.time())
+    sse_fields = {
+        member: fields[name]
+        for member, name in (
+            ("ServerSideEncryption", "x-amz-server-side-encryption"),
+            ("SSEKMSKeyId", "x-amz-server-side-encryption-aws-kms-key-id"),
+        )
+        if fields.get(name)
+    }
+    encryption, data_key = sse.for_write(s3, bucket, key, sse_fields)
     writer = s3.blobs.writer([DEFAULT_CHECKSUM])
+    writer.encrypt_with(data_key)
     try:
         async for chunk in reader.file_chunks():
             writer.write(chunk)
@@ -199,6 +210,7 @@ async def post_object(s3: S3, ctx: RequestContext, bucket_name: str) -> HttpResp
             "value": b64(writer.checksums[DEFAULT_CHECKSUM].digest()),
             "type": "FULL_OBJECT",
         },
+        encryption=encryption,
     )
     try:
         await commit(s3, record, {})

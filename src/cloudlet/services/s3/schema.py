@@ -122,3 +122,14 @@ MIGRATIONS.append(
     ALTER TABLE uploads ADD COLUMN lock TEXT;
     """
 )
+
+# Server-side encryption (issue 5): how an object's bytes are encrypted, as JSON (see
+# ``sse.py``): the algorithm, the KMS key, the wrapped data key; never a plaintext key. An
+# upload keeps the encryption its parts and object get.
+MIGRATIONS.append(
+    """
+    ALTER TABLE objects ADD COLUMN encryption TEXT;
+    ALTER TABLE versions ADD COLUMN encryption TEXT;
+    ALTER TABLE uploads ADD COLUMN encryption TEXT;
+    """
+)

@@ -82,11 +82,12 @@ async def receive(
     body: Any,
     max_size: int = MAX_SINGLE_PUT,
     finish: bool = True,
+    data_key: bytes | None = None,
 ) -> Received:
     """Write the request body to a new blob and verify it; the caller commits or aborts.
 
     With ``finish=False`` the blob is left open for the caller to make durable (and close)
-    in the same thread hop as its commit.
+    in the same thread hop as its commit. With a ``data_key`` the blob holds ciphertext.
     """
     length = declared_length(ctx)
     if length is None and isinstance(body, BodyStream):
@@ -95,6 +96,7 @@ async def receive(
         raise EntityTooLarge(ProposedSize=length, MaxSizeAllowed=max_size)
     algorithm, expected = requested_checksum(params, ctx)
     writer = s3.blobs.writer([algorithm or DEFAULT_CHECKSUM])
+    writer.encrypt_with(data_key)
     loop = asyncio.get_running_loop()
     try:
         if isinstance(body, BodyStream):
