@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 MAX_SINGLE_PUT = 5 * 1024**3
 DEFAULT_CHECKSUM = "CRC64NVME"
 #: Flush to the file in pieces this big: fewer syscalls than one write per network chunk.
-WRITE_BUFFER = 256 * 1024
+WRITE_BUFFER = 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -98,18 +98,31 @@ async def receive(
     writer = s3.blobs.writer([algorithm or DEFAULT_CHECKSUM])
     writer.encrypt_with(data_key)
     loop = asyncio.get_running_loop()
+    in_flight: asyncio.Future[None] | None = None
     try:
         if isinstance(body, BodyStream):
             pending: list[bytes] = []
             pending_size = 0
+            received = 0
             while chunk := await body.read_chunk():
                 pending.append(chunk)
                 pending_size += len(chunk)
-                if pending_size >= WRITE_BUFFER:
-                    writer.write(b"".join(pending))
-                    pending, pending_size = [], 0
-                if writer.size + pending_size > max_size:
+                received += len(chunk)
+                if received > max_size:
                     raise EntityTooLarge(MaxSizeAllowed=max_size)
+                if pending_size >= WRITE_BUFFER:
+                    # Hash and write this buffer in a thread while the loop receives the
+                    # next one (hashlib releases the GIL): one buffer in flight keeps order
+                    # and memory bounded.
+                    if in_flight is not None:
+                        await in_flight
+                    in_flight = loop.run_in_executor(
+                        s3.cloud.executor, writer.write, b"".join(pending)
+                    )
+                    pending, pending_size = [], 0
+            if in_flight is not None:
+                await in_flight
+                in_flight = None
             if pending:
                 writer.write(b"".join(pending))
             trailers = getattr(body, "trailers", {})
@@ -134,6 +147,8 @@ async def receive(
             writer, f'"{md5.hex()}"', {"algorithm": algo, "value": actual, "type": "FULL_OBJECT"}
         )
     except BaseException:
+        if in_flight is not None:
+            await asyncio.wait([in_flight])  # the thread must be done with the file
         writer.abort()
         raise
 
