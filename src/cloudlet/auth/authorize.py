@@ -14,6 +14,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from cloudlet.auth.policy import (
@@ -55,6 +56,12 @@ class Identity:
     boundary: Policy | None
     session: tuple[Policy, ...]
     tags: Mapping[str, str]
+
+
+@lru_cache(maxsize=4)
+def _iso_time(epoch: int) -> str:
+    """``aws:CurrentTime``, formatted once per second rather than once per request."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def denied_message(request: AuthzRequest, decision: Any) -> str:
@@ -104,11 +111,11 @@ class Authorizer:
     def _request(
         self, ctx: RequestContext, principal: Principal | None, check: Check
     ) -> AuthzRequest:
-        now = self.cloud.clock.time()
+        now = int(self.cloud.clock.time())
         context: dict[str, Any] = {
             "aws:SourceIp": ctx.request.client_ip or "127.0.0.1",
-            "aws:CurrentTime": datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "aws:EpochTime": str(int(now)),
+            "aws:CurrentTime": _iso_time(now),
+            "aws:EpochTime": str(now),
             "aws:SecureTransport": "true" if ctx.request.scheme == "https" else "false",
             "aws:RequestedRegion": ctx.region or self.cloud.config.region,
         }
