@@ -40,7 +40,16 @@ def wait_ready(glue: Any, name: str, timeout: float = 30) -> dict[str, Any]:
         if crawler["State"] == "READY" and "LastCrawl" in crawler:
             return crawler
         time.sleep(0.05)
-    raise AssertionError(f"crawler {name} did not finish: {crawler}")
+    raise AssertionError(
+        f"crawler {name} did not finish: State {crawler['State']}, "
+        f"LastCrawl {crawler.get('LastCrawl')}"
+    )
+
+
+def last_crawl(crawler: dict[str, Any]) -> str:
+    """The crawler's last run, for assertion messages (the whole shape is too long: pytest
+    cuts it before the ErrorMessage)."""
+    return f"LastCrawl: {crawler.get('LastCrawl')}"
 
 
 @pytest.fixture(scope="session")

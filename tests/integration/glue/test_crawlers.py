@@ -6,13 +6,13 @@ import gzip
 import json
 from typing import Any
 
-from .conftest import ROLE, expect_error, unique, wait_ready
+from .conftest import ROLE, expect_error, last_crawl, unique, wait_ready
 
 
 def _crawl(glue: Any, name: str) -> dict[str, Any]:
     glue.start_crawler(Name=name)
     crawler = wait_ready(glue, name)
-    assert crawler["LastCrawl"]["Status"] == "SUCCEEDED", f"LastCrawl: {crawler['LastCrawl']}"
+    assert crawler["LastCrawl"]["Status"] == "SUCCEEDED", last_crawl(crawler)
     return crawler
 
 
@@ -103,8 +103,8 @@ def test_missing_bucket_fails_the_crawl(glue: Any, database: str) -> None:
     )  # fmt: skip
     glue.start_crawler(Name=name)
     crawler = wait_ready(glue, name)
-    assert crawler["LastCrawl"]["Status"] == "FAILED"
-    assert "no-such-bucket-cloudlet" in crawler["LastCrawl"]["ErrorMessage"]
+    assert crawler["LastCrawl"]["Status"] == "FAILED", last_crawl(crawler)
+    assert "no-such-bucket-cloudlet" in crawler["LastCrawl"]["ErrorMessage"], last_crawl(crawler)
     glue.delete_crawler(Name=name)
 
 

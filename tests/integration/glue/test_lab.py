@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from ..conftest import AwsCli
-from .conftest import ROLE, unique
+from .conftest import ROLE, last_crawl, unique
 
 SALES = {
     ("2024", "01"): [("1", "widget", "10"), ("2", "gadget", "2.5")],
@@ -43,7 +43,7 @@ def _wait(aws: AwsCli, name: str) -> dict[str, Any]:
         if crawler["State"] == "READY" and "LastCrawl" in crawler:
             return crawler
         time.sleep(0.2)
-    raise AssertionError(f"crawler did not finish: {crawler}")
+    raise AssertionError(f"crawler did not finish: State {crawler['State']}, {last_crawl(crawler)}")
 
 
 def test_lab_through_the_aws_cli(aws: AwsCli, s3: Any, bucket: str) -> None:
@@ -57,7 +57,7 @@ def test_lab_through_the_aws_cli(aws: AwsCli, s3: Any, bucket: str) -> None:
     )  # fmt: skip
     aws("glue", "start-crawler", "--name", crawler)
     state = _wait(aws, crawler)
-    assert state["LastCrawl"]["Status"] == "SUCCEEDED", state
+    assert state["LastCrawl"]["Status"] == "SUCCEEDED", last_crawl(state)
     assert state["LastCrawl"]["LogGroup"] == "/aws-glue/crawlers"
 
     tables = aws.json("glue", "get-tables", "--database-name", database)["TableList"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from ..conftest import Server, make_client
-from .conftest import ROLE, expect_error, unique, wait_ready
+from .conftest import ROLE, expect_error, last_crawl, unique, wait_ready
 
 DAY = 86400
 
@@ -28,7 +28,7 @@ def test_stop_schedule_and_crash(own_server: Server) -> None:
     # RUNNING: a second start, an update and a delete are refused; a stop cancels.
     glue.start_crawler(Name=name)
     crawler = glue.get_crawler(Name=name)["Crawler"]
-    assert crawler["State"] == "RUNNING"
+    assert crawler["State"] == "RUNNING", last_crawl(crawler)
     metrics = glue.get_crawler_metrics(CrawlerNameList=[name])["CrawlerMetricsList"][0]
     assert metrics["StillEstimating"] is True
     expect_error(lambda: glue.start_crawler(Name=name), "CrawlerRunningException")
@@ -37,7 +37,7 @@ def test_stop_schedule_and_crash(own_server: Server) -> None:
     glue.stop_crawler(Name=name)
     assert glue.get_crawler(Name=name)["Crawler"]["State"] in ("STOPPING", "READY")
     crawler = wait_ready(glue, name)
-    assert crawler["LastCrawl"]["Status"] == "CANCELLED"
+    assert crawler["LastCrawl"]["Status"] == "CANCELLED", last_crawl(crawler)
     assert glue.get_tables(DatabaseName=database)["TableList"] == []
 
     # A schedule fires when the clock passes it.
@@ -51,7 +51,7 @@ def test_stop_schedule_and_crash(own_server: Server) -> None:
         if crawler["State"] == "READY" and last.get("MessagePrefix") != before:
             break
         time.sleep(0.1)
-    assert crawler["LastCrawl"]["Status"] == "SUCCEEDED", crawler
+    assert crawler["LastCrawl"]["Status"] == "SUCCEEDED", last_crawl(crawler)
     assert [t["Name"] for t in glue.get_tables(DatabaseName=database)["TableList"]] == ["t"]
     crawls = glue.list_crawls(CrawlerName=name)["Crawls"]
     assert [c["State"] for c in crawls] == ["COMPLETED", "STOPPED"]
@@ -63,6 +63,7 @@ def test_stop_schedule_and_crash(own_server: Server) -> None:
     own_server.start()
     glue = make_client(own_server.endpoint, "glue")
     crawler = glue.get_crawler(Name=name)["Crawler"]
-    assert crawler["State"] == "READY" and crawler["LastCrawl"]["Status"] == "FAILED"
-    assert "interrupted" in crawler["LastCrawl"]["ErrorMessage"]
+    assert crawler["State"] == "READY", last_crawl(crawler)
+    assert crawler["LastCrawl"]["Status"] == "FAILED", last_crawl(crawler)
+    assert "interrupted" in crawler["LastCrawl"]["ErrorMessage"], last_crawl(crawler)
     assert glue.get_table(DatabaseName=database, Name="t")["Table"]["Name"] == "t"

@@ -11,6 +11,7 @@ RUNNING at least that long (AWS crawls take a minute; demos and tests may want t
 from __future__ import annotations
 
 import fnmatch
+import io
 import json
 import logging
 import os
@@ -19,12 +20,11 @@ import statistics as stats
 import threading
 import time
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from cloudlet.core.errors import ServiceError
 from cloudlet.services.glue import schedule
-from cloudlet.services.glue.classify import classify
-from cloudlet.services.glue.crawlers import STOPPING
+from cloudlet.services.glue.classify import Classification, classify
 from cloudlet.services.glue.errors import CrawlerRunningException
 from cloudlet.services.glue.grouping import FileInfo, TablePlan, plan_tables
 from cloudlet.services.glue.writing import CatalogWriter, CrawlFailure
@@ -62,7 +62,13 @@ class CrawlRunner:
 
     def _run(self, account: str, region: str, name: str, crawl_id: str) -> None:
         try:
-            Crawl(self, account, region, name, crawl_id).run()
+            crawl = Crawl(self, account, region, name, crawl_id)
+        except Exception as exc:  # never leave a crawler RUNNING
+            log.exception("crawler %s failed to start", name)
+            error = f"Internal Service Exception: {exc}"
+            self.glue.crawlers.finish(account, region, name, crawl_id, "FAILED", error, {})
+        else:
+            crawl.run()
         finally:
             with self._lock:
                 self._threads.discard(threading.current_thread())
@@ -136,8 +142,10 @@ class Crawl:
         try:
             plans = self.scan()
             self.wait_minimum()
-            self.check_stop()
-            self.glue.crawlers.set_state(self.account, self.region, self.name, STOPPING)
+            if not self.glue.crawlers.begin_writing(
+                self.account, self.region, self.name, self.crawl_id
+            ):
+                raise Cancelled()  # StopCrawler came first (or the run was failed meanwhile)
             writer = CatalogWriter(self, plans)
             summary = writer.write()
             self.log("BENCHMARK", "Finished writing to Catalog")
@@ -267,16 +275,38 @@ class Crawl:
             chosen = group if not sample else group[:sample]
             for item in chosen:
                 self.check_stop()
-                reader = self.glue.s3.open_object(bucket, item.key)
-                if reader is None:
-                    continue
-                with reader:
-                    item.cls = classify(reader, item.size, specs)
-                if item.cls is None:
+                found = self.classify_file(bucket, item, specs)
+                if found is False:
+                    self.log("WARN", f"File s3://{bucket}/{item.key} was removed while crawled")
+                elif found is None:
                     self.log("WARN", f"File s3://{bucket}/{item.key} was classified as UNKNOWN")
+                else:
+                    item.cls = found
             reference = next((f.cls for f in chosen if f.cls is not None), None)
             for item in group[len(chosen) :]:
                 item.cls, item.sampled = reference, False
+
+    def classify_file(
+        self, bucket: str, item: FileInfo, specs: list[dict[str, Any]]
+    ) -> Classification | None | Literal[False]:
+        """The file's classification (None: UNKNOWN), or False when the object is gone.
+
+        An object may be deleted or overwritten between the listing, the lookup and the
+        reads (its bytes are freed once the change commits): a replaced one is read again
+        as it is now, a deleted one is left out, as if the listing had not seen it.
+        """
+        for _ in range(3):
+            reader = self.glue.s3.open_object(bucket, item.key)
+            if reader is None:
+                return False
+            try:
+                with reader:
+                    item.size = reader.seek(0, io.SEEK_END)
+                    reader.seek(0)
+                    return classify(reader, item.size, specs)
+            except FileNotFoundError:
+                continue
+        return False
 
     def custom_classifiers(self) -> list[dict[str, Any]]:
         specs = []

@@ -3,6 +3,10 @@
 A crawler's configuration is its API shape (``doc``); its run state (READY, RUNNING,
 STOPPING), the next scheduled run and the process running it are columns, changed with
 compare-and-set updates so that two worker processes never start one crawler twice.
+
+A run changes the crawler only while its own ``crawls`` row is RUNNING: once the run has
+been failed as interrupted (its process died, or the server restarted), a thread still
+working on it must not write the catalog nor make the crawler READY under a newer run.
 """
 
 from __future__ import annotations
@@ -154,12 +158,19 @@ class Crawlers:
         )
         return bool(row is None or row[0])
 
-    def set_state(self, account: str, region: str, name: str, state: str) -> None:
+    def begin_writing(self, account: str, region: str, name: str, crawl_id: str) -> bool:
+        """RUNNING -> STOPPING for the catalog writes, in one step with the checks: False when
+        StopCrawler came first or the run is no longer the crawler's current one."""
         with self.store.write() as conn:
-            conn.execute(
-                "UPDATE crawlers SET state=? WHERE account_id=? AND region=? AND name=?",
-                (state, account, region, name),
-            )
+            cursor = conn.execute(
+                "UPDATE crawlers SET state=? "
+                "WHERE account_id=? AND region=? AND name=? AND state=? AND stop_requested=0 "
+                "AND EXISTS (SELECT 1 FROM crawls WHERE account_id=? AND region=? "
+                "AND crawler=? AND crawl_id=? AND state=?)",
+                (STOPPING, account, region, name, RUNNING,
+                 account, region, name, crawl_id, RUNNING),
+            )  # fmt: skip
+        return cursor.rowcount > 0
 
     def finish(
         self,
@@ -171,13 +182,17 @@ class Crawlers:
         error: str | None,
         summary: dict[str, Any],
     ) -> None:
-        """The crawl ends (SUCCEEDED, CANCELLED or FAILED) and the crawler is READY again."""
+        """The crawl ends (SUCCEEDED, CANCELLED or FAILED) and the crawler is READY again,
+        unless the run was already failed as interrupted: then neither changes."""
         with self.store.write() as conn:
-            conn.execute(
+            cursor = conn.execute(
                 "UPDATE crawls SET state=?, ended=?, error=?, summary=? "
-                "WHERE account_id=? AND region=? AND crawler=? AND crawl_id=?",
-                (status, self.now(), error, json.dumps(summary), account, region, name, crawl_id),
-            )
+                "WHERE account_id=? AND region=? AND crawler=? AND crawl_id=? AND state=?",
+                (status, self.now(), error, json.dumps(summary),
+                 account, region, name, crawl_id, RUNNING),
+            )  # fmt: skip
+            if cursor.rowcount == 0:
+                return
             conn.execute(
                 "UPDATE crawlers SET state=?, owner_pid=NULL, stop_requested=0 "
                 "WHERE account_id=? AND region=? AND name=?",
@@ -203,33 +218,44 @@ class Crawlers:
             for r in rows
         ]
 
-    def recover_interrupted(self) -> None:
-        """Crawls cut short by a server stop end FAILED (on the first start only)."""
-        self._fail_where("1=1")
+    def recover_interrupted(self, since: float) -> None:
+        """At server start (primary worker, first start only): runs claimed before ``since``
+        (this server's start, on the cloud's clock) or by a process that is gone end FAILED.
+
+        The other workers start serving while this one still starts up: a run one of them
+        claimed in the meantime is live, and must not be failed.
+        """
+        self._fail_interrupted(
+            lambda pid, started: (
+                pid is None or started is None or started < since or not _alive(pid)
+            )
+        )
 
     def fail_orphans(self) -> None:
         """Crawls whose process died (a worker crashed) end FAILED."""
-        rows = self.store.query(
-            "SELECT DISTINCT owner_pid FROM crawlers WHERE state<>? AND owner_pid IS NOT NULL",
-            (READY,),
-        )
-        dead = [r[0] for r in rows if not _alive(r[0])]
-        for pid in dead:
-            self._fail_where("owner_pid=?", (pid,))
+        if self.store.query_one("SELECT 1 FROM crawlers WHERE state<>? LIMIT 1", (READY,)):
+            self._fail_interrupted(lambda pid, started: pid is not None and not _alive(pid))
 
-    def _fail_where(self, condition: str, args: tuple[Any, ...] = ()) -> None:
+    def _fail_interrupted(self, interrupted: Callable[[int | None, float | None], bool]) -> None:
+        """Fail the running crawls ``interrupted(owner_pid, started)`` picks, in one transaction
+        (no run can finish or start between the look and the change)."""
         message = "Crawl was interrupted: the server stopped while it ran."
         with self.store.write() as conn:
             running = conn.execute(
-                f"SELECT account_id, region, name FROM crawlers WHERE state<>? AND {condition}",
-                (READY, *args),
+                "SELECT c.account_id, c.region, c.name, c.owner_pid, r.crawl_id, r.started "
+                "FROM crawlers c LEFT JOIN crawls r ON r.account_id=c.account_id "
+                "AND r.region=c.region AND r.crawler=c.name AND r.state=? WHERE c.state<>?",
+                (RUNNING, READY),
             ).fetchall()
-            for account, region, name in running:
-                conn.execute(
-                    "UPDATE crawls SET state='FAILED', ended=?, error=? "
-                    "WHERE account_id=? AND region=? AND crawler=? AND state=?",
-                    (self.now(), message, account, region, name, RUNNING),
-                )
+            for account, region, name, pid, crawl_id, started in running:
+                if not interrupted(pid, started):
+                    continue
+                if crawl_id is not None:
+                    conn.execute(
+                        "UPDATE crawls SET state='FAILED', ended=?, error=? "
+                        "WHERE account_id=? AND region=? AND crawler=? AND crawl_id=?",
+                        (self.now(), message, account, region, name, crawl_id),
+                    )
                 conn.execute(
                     "UPDATE crawlers SET state=?, owner_pid=NULL, stop_requested=0 "
                     "WHERE account_id=? AND region=? AND name=?",

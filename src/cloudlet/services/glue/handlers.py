@@ -69,7 +69,9 @@ class Glue(Service):
         self.crawlers = Crawlers(self.store, now)
         self.runner = CrawlRunner(self)
         if cloud.primary and cloud.first_start:
-            self.crawlers.recover_interrupted()
+            # Runs from before this server started were cut short. The other workers may
+            # already serve (and start crawls) while this one starts: those are left alone.
+            self.crawlers.recover_interrupted(since=cloud.started + cloud.clock.offset)
         cloud.scheduler.every(15, "glue-crawler-schedules", self.runner.run_due)
 
     def authorization(self, ctx: RequestContext) -> list[Check]:
