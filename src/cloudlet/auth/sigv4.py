@@ -18,8 +18,8 @@ from urllib.parse import quote, unquote_to_bytes
 from cloudlet.core.errors import (
     AccessDenied,
     IncompleteSignature,
-    ServiceError,
     SignatureDoesNotMatch,
+    XAmzContentSHA256Mismatch,
     error,
 )
 from cloudlet.protocol.http import HttpRequest
@@ -350,12 +350,9 @@ def check_payload_hash(declared: str, body: bytes) -> None:
 
 
 def raise_content_mismatch(declared: str, actual: str) -> None:
-    exc: ServiceError = error(
-        "XAmzContentSHA256Mismatch",
-        "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    raise XAmzContentSHA256Mismatch(
+        ClientComputedContentSHA256=declared, S3ComputedContentSHA256=actual
     )
-    exc.fields.update({"ClientComputedContentSHA256": declared, "S3ComputedContentSHA256": actual})
-    raise exc
 
 
 def chunk_string_to_sign(amz_date: str, scope: str, previous: str, chunk_hash: str) -> str:

@@ -67,18 +67,8 @@ class Gateway:
             protocol = protocol_for(info, request)
             if protocol.needs_body_to_route():
                 await read_body(request)
-            service_model = specs.service_model(info.name)
-            op = protocol.find_operation(service_model, request)
-            if op is None:
-                for other in alternatives(request, self.index, info):
-                    other_protocol = protocol_for(other, request)
-                    if other_protocol.needs_body_to_route():
-                        await read_body(request)
-                    found = other_protocol.find_operation(specs.service_model(other.name), request)
-                    if found is not None:
-                        info, protocol, op = other, other_protocol, found
-                        ctx.service_name = info.name
-                        break
+            info, protocol, op = await self.resolve_operation(request, info, protocol)
+            ctx.service_name = info.name
             ctx.operation = op
             if op is None:
                 # Requests outside the botocore model: S3's CORS preflight and POST forms.
@@ -106,6 +96,23 @@ class Gateway:
         except Exception:
             log.exception("internal error in request %s", ctx.request_id)
             return self.render_error(ctx, info.name, protocol, op, InternalError()), ctx
+
+    async def resolve_operation(
+        self, request: HttpRequest, info: specs.ServiceInfo, protocol: WireProtocol
+    ) -> tuple[specs.ServiceInfo, WireProtocol, OperationModel | None]:
+        """The operation the request names; if the service routing chose has none, the other
+        services signed under the same name are tried (``apigateway``/``apigatewayv2``)."""
+        op = protocol.find_operation(specs.service_model(info.name), request)
+        if op is not None:
+            return info, protocol, op
+        for other in alternatives(request, self.index, info):
+            other_protocol = protocol_for(other, request)
+            if other_protocol.needs_body_to_route():
+                await read_body(request)
+            found = other_protocol.find_operation(specs.service_model(other.name), request)
+            if found is not None:
+                return other, other_protocol, found
+        return info, protocol, None
 
     def render_error(
         self,

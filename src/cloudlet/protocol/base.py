@@ -40,11 +40,3 @@ class WireProtocol(TypingProtocol):
         request_id: str,
         request: HttpRequest | None = None,
     ) -> HttpResponse: ...
-
-
-def request_id_headers(request_id: str) -> list[tuple[str, str]]:
-    return [("x-amzn-RequestId", request_id)]
-
-
-def error_status(error: ServiceError) -> int:
-    return error.status

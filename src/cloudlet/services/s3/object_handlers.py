@@ -81,14 +81,7 @@ def object_headers(params: dict[str, Any]) -> dict[str, str]:
         value = params.get(name)
         if value is not None:
             headers[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    encoding = headers.get("ContentEncoding")
-    if encoding is not None:
-        # aws-chunked describes the transfer, not the object: S3 does not store it.
-        kept = [e.strip() for e in encoding.split(",") if e.strip() and e.strip() != "aws-chunked"]
-        if kept:
-            headers["ContentEncoding"] = ",".join(kept)
-        else:
-            del headers["ContentEncoding"]
+    # (``aws-chunked`` is already gone from ContentEncoding: see S3Protocol.parse.)
     headers.setdefault("ContentType", "binary/octet-stream")
     return headers
 
