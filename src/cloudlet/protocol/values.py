@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import time
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -21,17 +22,18 @@ def to_datetime(value: object) -> datetime:
     raise TypeError(f"not a timestamp: {value!r}")
 
 
+@functools.lru_cache(maxsize=4096)
+def _iso_seconds(seconds: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+
+
 def format_timestamp(value: object, fmt: str) -> str | float | int:
     """Render a timestamp as ``iso8601``, ``rfc822`` or ``unixTimestamp``."""
     if fmt == "iso8601" and isinstance(value, int | float) and 0 <= value < 253402300800:
-        # Epoch seconds straight to text: listings format thousands of these per page.
+        # Epoch seconds straight to text: listings format thousands of these per page, most
+        # within a few seconds of each other.
         seconds, micros = divmod(round(value * 1_000_000), 1_000_000)
-        t = time.gmtime(seconds)
-        millis = micros // 1000
-        return (
-            f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
-            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}.{millis:03d}Z"
-        )
+        return f"{_iso_seconds(seconds)}.{micros // 1000:03d}Z"
     when = to_datetime(value)
     if fmt == "unixTimestamp":
         ts = when.timestamp()

@@ -26,6 +26,11 @@ _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;"
 _NEEDS_ESCAPE = re.compile(r'[&<>"\r\x00-\x08\x0b\x0c\x0e-\x1f]')
 
 
+class RawXml(str):
+    """Elements a handler has already rendered (a listing's thousand entries): the encoder
+    writes them as they are in place of the list they stand for."""
+
+
 def escape(text: str) -> str:
     """Escape for element text and attributes; control characters become references."""
     if not _NEEDS_ESCAPE.search(text):
@@ -82,6 +87,9 @@ def encode(shape: Shape, value: Any, name: str, out: list[str]) -> None:
         encode_members(shape, value, out)
         out.append(f"</{name}>")
     elif kind == "list":
+        if isinstance(value, RawXml):
+            out.append(value)
+            return
         member = shape.member  # type: ignore[attr-defined]
         if shape.serialization.get("flattened"):
             item_name = member.serialization.get("name", name)

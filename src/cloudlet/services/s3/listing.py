@@ -1,8 +1,10 @@
-"""Listing keys: an index range scan that jumps over whole common prefixes.
+"""Listing keys: an index range scan, or with a delimiter a walk that jumps over whole
+common prefixes.
 
 With a delimiter, every key under a common prefix collapses into that prefix, so after
-emitting one the scan seeks straight past it (to the prefix's successor) instead of
-walking its keys: 10 folders of 100,000 keys each list in 10 seeks.
+emitting one the walk seeks straight past it (to the prefix's successor) instead of
+reading its keys: 10 folders of 100,000 keys each list in 10 seeks. ListObjects walks in
+one SQL query (``Objects.walk``); ListObjectVersions still seeks from Python.
 """
 
 from __future__ import annotations
@@ -46,45 +48,32 @@ def list_keys(
     if max_keys <= 0:
         return result
     prefix_b, delim_b, marker_b = prefix.encode(), delimiter.encode(), start_after.encode()
-    cursor, inclusive = marker_b, False
-    count = 0
-    # With a delimiter the first key may stand for a whole folder: start small.
-    limit = RESEEK_BATCH if delim_b else min(max_keys + 1, BATCH)
-    while True:
-        batch = objects.scan(bucket, cursor, inclusive, prefix_b, limit, hide_markers)
-        if not batch:
-            return result
-        reseek = False
-        for record in batch:
+    lower = max(marker_b + b"\x00", prefix_b) if marker_b else prefix_b
+    if delim_b:
+        # One step more than a page, and one for a first key that rolls up into a common
+        # prefix the marker already passed.
+        steps = objects.walk(bucket, lower, prefix_b, delim_b, max_keys + 2, hide_markers)
+    else:
+        steps = objects.scan(bucket, lower, True, prefix_b, max_keys + 1, hide_markers)
+    for record in steps:
+        common = None
+        if delim_b:
             key_b = record.key.encode()
-            if delim_b:
-                index = key_b.find(delim_b, len(prefix_b))
-                if index >= 0:
-                    common = key_b[: index + len(delim_b)]
-                    successor = prefix_successor(common)
-                    if common > marker_b:
-                        if count == max_keys:
-                            result.truncated = True
-                            return result
-                        result.common_prefixes.append(common.decode())
-                        result.last = common.decode()
-                        count += 1
-                    if successor is None:
-                        return result
-                    cursor, inclusive, reseek = successor, True, True
-                    limit = RESEEK_BATCH
-                    break
-            if count == max_keys:
-                result.truncated = True
-                return result
+            index = key_b.find(delim_b, len(prefix_b))
+            if index >= 0:
+                common = key_b[: index + len(delim_b)]
+                if common <= marker_b:
+                    continue
+        if len(result.contents) + len(result.common_prefixes) == max_keys:
+            result.truncated = True
+            return result
+        if common is None:
             result.contents.append(record)
             result.last = record.key
-            count += 1
-            cursor, inclusive = key_b, False
-        if not reseek:
-            if len(batch) < limit:
-                return result
-            limit = min(limit * 4, BATCH)
+        else:
+            result.last = common.decode()
+            result.common_prefixes.append(result.last)
+    return result
 
 
 @dataclass(slots=True)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from cloudlet.core.errors import InvalidArgument
 from cloudlet.services.base import RequestContext, operation
 from cloudlet.services.s3.listing import decode_token, encode_token, list_keys, url_encode
-from cloudlet.services.s3.objects import ListedObject
+from cloudlet.services.s3.listing_xml import contents_xml, prefixes_xml
 
 if TYPE_CHECKING:
     from cloudlet.services.s3.handlers import S3
@@ -31,24 +31,6 @@ def wants_url_encoding(params: dict[str, Any]) -> bool:
     return encoding == "url"
 
 
-def _entry(s3: S3, record: ListedObject, encode: bool, owner: bool) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "Key": url_encode(record.key, encode),
-        # Milliseconds, where AWS lists whole seconds (``...:06.000Z``): `aws s3 sync` compares
-        # a file's mtime with this, and a truncated time makes a file just uploaded look stale.
-        "LastModified": record.last_modified,
-        "ETag": record.etag,
-        "Size": record.size,
-        "StorageClass": record.storage_class,
-    }
-    if record.checksum:
-        entry["ChecksumAlgorithm"] = [record.checksum["algorithm"]]
-        entry["ChecksumType"] = record.checksum["type"]
-    if owner:
-        entry["Owner"] = s3.owner(record.owner)
-    return entry
-
-
 @operation("ListObjectsV2")
 def list_objects_v2(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
@@ -67,12 +49,10 @@ def list_objects_v2(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict
         "MaxKeys": params.get("MaxKeys", MAX_KEYS),
         "KeyCount": len(listing.contents) + len(listing.common_prefixes),
         "IsTruncated": listing.truncated,
-        "Contents": [
-            _entry(s3, r, encode, bool(params.get("FetchOwner"))) for r in listing.contents
-        ]
-        or None,
-        "CommonPrefixes": [{"Prefix": url_encode(p, encode)} for p in listing.common_prefixes]
-        or None,
+        "Contents": contents_xml(
+            listing.contents, encode, s3.owner if params.get("FetchOwner") else None
+        ),
+        "CommonPrefixes": prefixes_xml(listing.common_prefixes, encode),
     }
     if delimiter:
         output["Delimiter"] = url_encode(delimiter, encode)
@@ -111,9 +91,8 @@ def list_objects(s3: S3, ctx: RequestContext, params: dict[str, Any]) -> dict[st
         "Marker": url_encode(marker, encode),
         "MaxKeys": params.get("MaxKeys", MAX_KEYS),
         "IsTruncated": listing.truncated,
-        "Contents": [_entry(s3, r, encode, True) for r in listing.contents] or None,
-        "CommonPrefixes": [{"Prefix": url_encode(p, encode)} for p in listing.common_prefixes]
-        or None,
+        "Contents": contents_xml(listing.contents, encode, s3.owner),
+        "CommonPrefixes": prefixes_xml(listing.common_prefixes, encode),
     }
     if delimiter:
         output["Delimiter"] = url_encode(delimiter, encode)

@@ -79,11 +79,19 @@ class ListedObject:
     etag: str
     last_modified: float
     storage_class: str
-    checksum: dict[str, str] | None
+    #: The checksum's algorithm and type (a listing shows no value); None when none.
+    checksum_algorithm: str | None
+    checksum_type: str | None
     owner: str
 
 
-_LISTED_COLUMNS = "key, size, etag, last_modified, storage_class, checksum, owner"
+# SQLite decodes the key and picks the checksum's two fields: done per row in Python, that
+# was most of a 1,000-key page's scan time.
+_LISTED_COLUMNS = (
+    "CAST(key AS TEXT), size, etag, last_modified, storage_class, "
+    "json_extract(checksum, '$.algorithm'), json_extract(checksum, '$.type'), owner"
+)
+
 
 COLUMNS = (
     "bucket, key, version_id, delete_marker, size, etag, last_modified, storage_class, "
@@ -241,19 +249,59 @@ class Objects:
             args.append(upper)
         sql += " ORDER BY key LIMIT ?"
         args.append(limit)
-        rows = self.store.conn.execute(sql, args).fetchall()
-        return [
-            ListedObject(
-                bytes(key).decode(),
-                size,
-                etag,
-                modified,
-                storage_class,
-                json.loads(checksum) if checksum else None,
-                owner,
-            )
-            for key, size, etag, modified, storage_class, checksum, owner in rows
-        ]
+        cursor = self.store.conn.cursor()
+        cursor.row_factory = None  # plain tuples: sqlite3.Row costs a page ~1 ms more
+        return [ListedObject(*row) for row in cursor.execute(sql, args)]
+
+    def walk(
+        self,
+        bucket: str,
+        lower: bytes,
+        prefix: bytes,
+        delimiter: bytes,
+        limit: int,
+        hide_markers: bool = False,
+    ) -> list[ListedObject]:
+        """A delimited listing's steps: the first key at or after ``lower``, then after each
+        key either the next key or, where the key rolls up into a common prefix, the first
+        key past that prefix; up to ``limit`` steps.
+
+        The walk is one recursive query, every seek an index lookup inside SQLite: issued
+        one by one from Python, a page of 100 folders cost 100 round trips.
+        """
+        markers = " AND delete_marker=0" if hide_markers else ""
+        upper = prefix_successor(prefix)
+        bound = " AND key < :upper" if upper is not None else ""
+        # Past a common prefix: the prefix up to the delimiter's last byte, that byte plus
+        # one (UTF-8 never has 0xFF); past a plain key: the key and a NUL byte.
+        after = (
+            "CASE WHEN instr(substr(walk.k, :plen + 1), :delim) > 0 THEN CAST("
+            "substr(walk.k, 1, :plen + instr(substr(walk.k, :plen + 1), :delim) + :dlen - 2)"
+            " || :bump AS BLOB) ELSE CAST(walk.k || x'00' AS BLOB) END"
+        )
+        first = f"bucket=:bucket{markers}{bound} ORDER BY key LIMIT 1"
+        sql = (
+            "WITH RECURSIVE walk(k) AS ("
+            f"SELECT * FROM (SELECT key FROM objects WHERE key >= :lower AND {first}) "
+            f"UNION ALL SELECT (SELECT key FROM objects WHERE key >= {after} AND {first}) "
+            "FROM walk WHERE walk.k IS NOT NULL LIMIT :limit) "
+            # CROSS JOIN keeps the walk the outer loop: each step one primary-key lookup.
+            f"SELECT {_LISTED_COLUMNS} FROM walk CROSS JOIN objects "
+            "ON bucket=:bucket AND key=walk.k ORDER BY key"
+        )
+        args = {
+            "bucket": bucket,
+            "lower": lower,
+            "upper": upper,
+            "plen": len(prefix),
+            "delim": delimiter,
+            "dlen": len(delimiter),
+            "bump": bytes([delimiter[-1] + 1]),
+            "limit": limit,
+        }
+        cursor = self.store.conn.cursor()
+        cursor.row_factory = None
+        return [ListedObject(*row) for row in cursor.execute(sql, args)]
 
     def records_under(
         self, bucket: str, prefix: str, after: bytes, limit: int
