@@ -7,6 +7,7 @@ resolve_service -> read_routing_body -> resolve_operation -> verify_signature
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
 import time
@@ -196,12 +197,18 @@ class Gateway:
             raise access_denied_for(service.name, exc) from None
 
     async def run(self, fn: Any, *args: Any) -> Any:
-        if inspect.iscoroutinefunction(fn):
+        if _is_async(fn):
             return await fn(*args)
         if getattr(fn, "_inline", False):
             return fn(*args)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, fn, *args)
+
+
+@functools.cache
+def _is_async(fn: Any) -> bool:
+    """``inspect.iscoroutinefunction``, once per handler rather than once per request."""
+    return inspect.iscoroutinefunction(fn)
 
 
 async def read_body(request: HttpRequest) -> None:

@@ -21,7 +21,10 @@ class Headers:
             self._map[key] = f"{self._map[key]},{value}" if key in self._map else value
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        return self._map.get(name.lower(), default)
+        # Callers nearly always ask in lower case: lower-casing only on a miss saves a string
+        # per lookup, and a request makes dozens.
+        value = self._map.get(name)
+        return value if value is not None else self._map.get(name.lower(), default)
 
     def __getitem__(self, name: str) -> str:
         return self._map[name.lower()]

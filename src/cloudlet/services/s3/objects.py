@@ -129,6 +129,11 @@ def row_values(record: ObjectRecord) -> tuple[Any, ...]:
     )
 
 
+def _json_dict(text: str) -> dict[str, Any]:
+    """Most objects have no metadata, headers or ACL of their own: skip the decoder then."""
+    return {} if text == "{}" else json.loads(text)
+
+
 def record_from_row(row: Any) -> ObjectRecord:
     parts = None
     if row["parts"] is not None:
@@ -143,13 +148,13 @@ def record_from_row(row: Any) -> ObjectRecord:
         version_id=row["version_id"],
         delete_marker=bool(row["delete_marker"]),
         storage_class=row["storage_class"],
-        headers=json.loads(row["headers"]),
-        metadata=json.loads(row["metadata"]),
-        tags=[tuple(t) for t in json.loads(row["tags"])],  # type: ignore[misc]
+        headers=_json_dict(row["headers"]),
+        metadata=_json_dict(row["metadata"]),
+        tags=[tuple(t) for t in json.loads(row["tags"])] if row["tags"] != "[]" else [],  # type: ignore[misc]
         checksum=json.loads(row["checksum"]) if row["checksum"] else None,
         blob=row["blob"],
         parts=parts,
-        acl=json.loads(row["acl"]),
+        acl=_json_dict(row["acl"]),
         restore=json.loads(row["restore"]) if row["restore"] else None,
         tier=row["tier"],
         accessed=row["accessed"],
