@@ -227,6 +227,11 @@ class NoSuchLifecycleConfiguration(ServiceError):
     message = "The lifecycle configuration does not exist"
 
 
+class ReplicationConfigurationNotFoundError(ServiceError):
+    status = 404
+    message = "The replication configuration was not found"
+
+
 class NoSuchConfiguration(ServiceError):
     status = 404
     message = "The specified configuration does not exist."

@@ -5,8 +5,11 @@
 ``listing_handlers`` (ListObjects*), ``version_handlers`` (versioning, ListObjectVersions),
 ``storage_handlers`` (RestoreObject, Intelligent-Tiering), ``lifecycle_handlers``,
 ``lock_handlers`` (Object Lock), ``notification_handlers`` (stored notification
-configurations), and ``post_object`` (browser form uploads).
-``lifecycle_jobs`` is the daily background work.
+configurations), ``replication_handlers`` (replication configurations),
+``inventory_handlers`` (S3 Inventory configurations), and ``post_object`` (browser form
+uploads).
+``lifecycle_jobs`` is the daily background work; ``inventory_jobs`` writes the inventory
+reports; ``replication_jobs`` copies new versions to replication destinations.
 """
 
 from __future__ import annotations
@@ -34,22 +37,26 @@ from cloudlet.services.s3 import (
     cors,
     delete_handlers,
     encryption_handlers,
+    inventory_handlers,
     lifecycle_handlers,
     listing_handlers,
     lock_handlers,
     multipart_handlers,
     notification_handlers,
     object_handlers,
+    replication_handlers,
     sse,
     storage_handlers,
     version_handlers,
 )
 from cloudlet.services.s3.blobs import BlobStore
 from cloudlet.services.s3.buckets import Bucket, Buckets
+from cloudlet.services.s3.inventory_jobs import InventoryRunner
 from cloudlet.services.s3.lifecycle_jobs import LifecycleRunner
 from cloudlet.services.s3.multipart import Uploads
 from cloudlet.services.s3.objects import ListedObject, ObjectRecord, Objects
 from cloudlet.services.s3.post_object import post_object
+from cloudlet.services.s3.replication_jobs import Replicator
 from cloudlet.services.s3.schema import MIGRATIONS
 from cloudlet.services.s3.versions import Versions, new_version_id
 from cloudlet.services.s3.writing import DEFAULT_CHECKSUM
@@ -72,6 +79,8 @@ class S3(Service):
         lock_handlers,
         notification_handlers,
         encryption_handlers,
+        replication_handlers,
+        inventory_handlers,
     )
 
     def __init__(self, cloud: Cloud) -> None:
@@ -91,7 +100,16 @@ class S3(Service):
         # change runs it at once in whichever worker served it.
         self.lifecycle = LifecycleRunner(self)
         cloud.scheduler.every(self.lifecycle.interval, "s3-lifecycle", self.lifecycle.tick)
+        # After lifecycle, so a day's report sees that day's transitions and expirations.
+        self.inventory = InventoryRunner(self)
+        cloud.scheduler.every(self.inventory.interval, "s3-inventory", self.inventory.tick)
+        # New versions are queued as they commit and copied by the worker that wrote them;
+        # the primary also drains the queue (rows left by a restart or a dead worker).
+        self.replicator = Replicator(self)
+        self.versions.on_write = self.replicator.on_write
+        cloud.scheduler.every(1.0, "s3-replication", self.replicator.run_due)
         if cloud.primary and cloud.first_start:
+            self.replicator.release_claims()
             threading.Thread(target=self._remove_orphans, name="s3-orphans", daemon=True).start()
 
     def invalidate(self) -> None:
@@ -183,12 +201,17 @@ class S3(Service):
         key: str,
         path: str,
         content_type: str = "binary/octet-stream",
+        encryption_params: dict[str, Any] | None = None,
     ) -> ObjectRecord:
         """Store a local file as the object ``key`` (blocking), owned by ``account_id``.
 
+        ``encryption_params`` are PutObject's SSE members (``ServerSideEncryption``,
+        ``SSEKMSKeyId``); without them the bucket's default encryption applies.
         Raises NoSuchBucket; the caller has checked ``s3:PutObject``."""
         status = self.buckets.get(bucket).versioning
-        encryption, data_key = sse.for_write(self, self.buckets.get(bucket), key, {})
+        encryption, data_key = sse.for_write(
+            self, self.buckets.get(bucket), key, encryption_params or {}
+        )
         writer = self.blobs.writer([DEFAULT_CHECKSUM])
         writer.encrypt_with(data_key)
         try:
@@ -226,6 +249,7 @@ class S3(Service):
         return record
 
     def close(self) -> None:
+        self.replicator.stop()
         self.store.close()
 
 

@@ -232,7 +232,8 @@ class LifecycleRunner:
                     version_id=new_version_id(status),
                     delete_marker=True,
                 )
-                freed = s3.versions.put(marker, status, now)
+                # Delete markers made by lifecycle are not replicated, as on S3.
+                freed = s3.versions.put(marker, status, now, replicate=False)
         for gone in freed:
             s3.blobs.delete(gone.blob_ids())
 

@@ -327,6 +327,8 @@ def describe(
         output["ArchiveStatus"] = archive_status(record, now)
     if record.lock:
         output.update(locks.describe(record.lock))
+    if record.replication:
+        output["ReplicationStatus"] = record.replication
     if params.get("VersionId") is None:
         config = s3.buckets.get_config(bucket.name, "lifecycle")
         if config:

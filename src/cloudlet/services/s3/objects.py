@@ -53,6 +53,9 @@ class ObjectRecord:
     lock: dict[str, Any] | None = None
     #: Server-side encryption (see ``sse.py``); None: stored in clear.
     encryption: dict[str, Any] | None = None
+    #: x-amz-replication-status: PENDING / COMPLETED / FAILED on a source version, REPLICA
+    #: on a copy made by replication; None when no replication rule applies.
+    replication: str | None = None
 
     def blob_ids(self) -> list[str]:
         if self.parts:
@@ -92,13 +95,12 @@ _LISTED_COLUMNS = (
     "json_extract(checksum, '$.algorithm'), json_extract(checksum, '$.type'), owner"
 )
 
-
 COLUMNS = (
     "bucket, key, version_id, delete_marker, size, etag, last_modified, storage_class, "
     "headers, metadata, tags, checksum, blob, parts, acl, owner, restore, tier, accessed, lock, "
-    "encryption"
+    "encryption, replication"
 )
-PLACEHOLDERS = ",".join("?" * 21)
+PLACEHOLDERS = ",".join("?" * 22)
 
 
 def row_values(record: ObjectRecord) -> tuple[Any, ...]:
@@ -126,6 +128,7 @@ def row_values(record: ObjectRecord) -> tuple[Any, ...]:
         record.accessed,
         json.dumps(record.lock) if record.lock else None,
         json.dumps(record.encryption) if record.encryption else None,
+        record.replication,
     )
 
 
@@ -160,6 +163,7 @@ def record_from_row(row: Any) -> ObjectRecord:
         accessed=row["accessed"],
         lock=json.loads(row["lock"]) if row["lock"] else None,
         encryption=json.loads(row["encryption"]) if row["encryption"] else None,
+        replication=row["replication"],
     )
 
 

@@ -133,3 +133,26 @@ MIGRATIONS.append(
     ALTER TABLE uploads ADD COLUMN encryption TEXT;
     """
 )
+
+# Replication (issue 6): a version's x-amz-replication-status (PENDING / COMPLETED / FAILED
+# on a source, REPLICA on a copy), and the durable queue of versions waiting to be copied,
+# one row per destination. ``target`` is the matching rule's destination (JSON), ``queued``
+# the clock time it was queued; a worker owns a row while ``claim`` holds its token (taken
+# at ``claimed``, real time, so a crashed worker's rows can be taken over).
+MIGRATIONS.append(
+    """
+    ALTER TABLE objects ADD COLUMN replication TEXT;
+    ALTER TABLE versions ADD COLUMN replication TEXT;
+    CREATE TABLE replication_queue (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        bucket TEXT NOT NULL,
+        key BLOB NOT NULL,
+        version_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        queued REAL NOT NULL,
+        claim TEXT,
+        claimed REAL
+    );
+    CREATE INDEX replication_queue_by_key ON replication_queue(bucket, key, id);
+    """
+)

@@ -36,6 +36,11 @@ def put_bucket_versioning(s3: S3, ctx: RequestContext, params: dict[str, Any]) -
             "An Object Lock configuration is present on this bucket, so the versioning state "
             "cannot be changed."
         )
+    if status == SUSPENDED and s3.buckets.get_config(bucket.name, "replication"):
+        raise InvalidBucketState(
+            "A replication configuration is present on this bucket, so the versioning state "
+            "cannot be changed."
+        )
     if mfa is not None:
         s3.buckets.put_config(bucket.name, "mfa-delete", mfa)
     if status is not None and status != bucket.versioning:

@@ -18,6 +18,7 @@ The rules (https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +89,10 @@ def _listed(row: Any, latest: bool) -> ListedVersion:
 class Versions:
     def __init__(self, store: Store) -> None:
         self.store = store
+        #: Called in the write transaction with each new version before its row is written,
+        #: and with a version whose tags changed: replication queues it and sets
+        #: ``record.replication`` (``replication_jobs``).
+        self.on_write: Callable[[Any, ObjectRecord], None] | None = None
 
     # -- reads --------------------------------------------------------------------
 
@@ -163,15 +168,20 @@ class Versions:
 
     # -- writes (each in the caller's write transaction, or its own) ----------------
 
-    def put(self, record: ObjectRecord, status: str, now: float) -> list[ObjectRecord]:
+    def put(
+        self, record: ObjectRecord, status: str, now: float, replicate: bool = True
+    ) -> list[ObjectRecord]:
         """Make ``record`` (an object or a delete marker) the key's current version.
 
         Returns the versions it replaced for good (a ``null`` version, when suspended), whose
-        blobs the caller frees once this commits.
+        blobs the caller frees once this commits. ``replicate=False``: a version replication
+        rules never apply to (a delete marker made by lifecycle).
         """
         freed: list[ObjectRecord] = []
         key = record.key.encode()
         with self.store.write() as conn:
+            if replicate and self.on_write is not None:
+                self.on_write(conn, record)
             row = conn.execute(
                 f"SELECT {COLUMNS} FROM objects WHERE bucket=? AND key=?", (record.bucket, key)
             ).fetchone()
@@ -252,9 +262,18 @@ class Versions:
 
     def update_fields(self, bucket: str, key: str, version_id: str, **fields: Any) -> bool:
         """Change one version's tags, ACL, storage class or restore state in place."""
-        encoded = {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in fields.items()}
-        assignments = ", ".join(f"{column}=?" for column in encoded)
         with self.store.write() as conn:
+            if "tags" in fields and self.on_write is not None:
+                record = self.get(bucket, key, version_id)
+                if record is not None:
+                    before, record.tags = record.replication, fields["tags"]
+                    self.on_write(conn, record)
+                    if record.replication != before:
+                        fields["replication"] = record.replication
+            encoded = {
+                k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in fields.items()
+            }
+            assignments = ", ".join(f"{column}=?" for column in encoded)
             for table in ("objects", "versions"):
                 cursor = conn.execute(
                     f"UPDATE {table} SET {assignments} WHERE bucket=? AND key=? AND version_id=?",
