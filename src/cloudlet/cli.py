@@ -12,7 +12,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudlet import __version__
 from cloudlet.core.accounts import (
@@ -22,6 +22,9 @@ from cloudlet.core.accounts import (
 )
 from cloudlet.core.clock import Clock
 from cloudlet.core.config import DEFAULT_PORT, DEFAULT_REGION, Config
+
+if TYPE_CHECKING:
+    from cloudlet.core.cloud import Cloud
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,25 +188,39 @@ def serve_command(args: argparse.Namespace) -> int:
         flush=True,
     )
     if not many:
-        run_worker(config, sock, primary=True, first_start=True)
+        serve(start_cloud(config, primary=True, first_start=True), sock)
         return 0
 
-    def worker(index: int, first_start: bool) -> None:
+    def worker(index: int, first_start: bool, gate: workers.Gate) -> None:
+        # Listening at once: a request waits in the backlog until this worker serves.
         own = workers.listen(args.host, args.port, reuse_port=True)
-        run_worker(config, own, primary=index == 0, first_start=first_start)
+        cloud = start_cloud(config, primary=index == 0, first_start=first_start)
+        if index == 0:
+            gate.open()
+        else:
+            # Worker 0's start-up recovery would fail work this worker had already taken on
+            # (a query it started): serve only once that recovery is done.
+            gate.wait()
+        serve(cloud, own)
 
     return workers.supervise(args.workers, worker)
 
 
-def run_worker(config: Config, sock: Any, primary: bool, first_start: bool) -> None:
-    """One worker process: its own cloud and event loop, serving the shared socket."""
-    import uvicorn
-
+def start_cloud(config: Config, primary: bool, first_start: bool) -> Cloud:
+    """A worker's cloud with every service started (the primary's start-up recovery done)."""
     from cloudlet.core.cloud import Cloud
-    from cloudlet.gateway.app import App
 
     cloud = Cloud(config, primary=primary, first_start=first_start)
     cloud.start_services()
+    return cloud
+
+
+def serve(cloud: Cloud, sock: Any) -> None:
+    """Serve requests on ``sock`` with ``cloud`` until told to stop."""
+    import uvicorn
+
+    from cloudlet.gateway.app import App
+
     server = uvicorn.Server(
         uvicorn.Config(
             App(cloud),
@@ -213,7 +230,7 @@ def run_worker(config: Config, sock: Any, primary: bool, first_start: bool) -> N
             access_log=False,
             server_header=False,
             proxy_headers=False,
-            log_level="warning" if config.log_level == "info" else config.log_level,
+            log_level="warning" if cloud.config.log_level == "info" else cloud.config.log_level,
             timeout_graceful_shutdown=30,
             timeout_keep_alive=75,
         )

@@ -6,6 +6,7 @@ types it. Factories create resources with unique names so tests can run in paral
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -50,12 +51,28 @@ class Server:
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, *extra: str) -> None:
+    def start(self, *extra: str, wait: bool = True) -> None:
+        """Start ``cloudlet serve``; with ``wait``, return once it answers its health check."""
         self.log_path = self.data_dir.parent / f"server-{self.port}-{time.time_ns()}.log"
         env = {**os.environ, **self.env}
         with self.log_path.open("wb") as log:
             self._spawn(log, env, extra)
-        self._wait_ready()
+        if wait:
+            self._wait_ready()
+
+    def workers(self) -> list[int]:
+        """The pids of the worker processes (the server's children), oldest first."""
+        assert self.process is not None
+        return children(self.process.pid)
+
+    def open_fds(self) -> int:
+        """Open file descriptors of the server process and its workers, together."""
+        assert self.process is not None
+        total = 0
+        for pid in (self.process.pid, *self.workers()):
+            with contextlib.suppress(FileNotFoundError):
+                total += len(os.listdir(f"/proc/{pid}/fd"))
+        return total
 
     def _spawn(self, log: Any, env: dict[str, str], extra: tuple[str, ...]) -> None:
         self.process = subprocess.Popen(
@@ -118,6 +135,22 @@ class Server:
         )
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
+
+
+def children(pid: int) -> list[int]:
+    """The pids of a process's children (from /proc), in the order they were forked."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # the name, in parentheses, may hold spaces
+        if int(fields[1]) == pid:
+            found.append((int(fields[19]), int(entry)))  # (start time, pid)
+    return [child for _, child in sorted(found)]
 
 
 @pytest.fixture(scope="session")

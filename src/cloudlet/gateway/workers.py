@@ -3,9 +3,10 @@
 The parent prepares the data directory once (root account, service index) and holds the
 port (bound, not listening), then forks workers that each build their own cloud and
 listen on the port with SO_REUSEPORT; the kernel spreads connections among them. Worker 0
-is the primary: it alone runs the scheduler and the start-up cleanup. Workers die with the
-parent (``PR_SET_PDEATHSIG``), so a ``kill -9`` of the server leaves no worker behind; a
-worker that dies is restarted.
+is the primary: it alone runs the scheduler and the start-up cleanup, and the others take
+requests only once that is done (a ``Gate``). Workers die with the parent
+(``PR_SET_PDEATHSIG``), so a ``kill -9`` of the server leaves no worker behind; a worker
+that dies is restarted.
 """
 
 from __future__ import annotations
@@ -82,19 +83,50 @@ def lock_data_dir(path: str) -> int:
             time.sleep(0.1)
 
 
-def supervise(count: int, run_worker: Callable[[int, bool], None]) -> int:
-    """Fork ``count`` workers running ``run_worker(index, first_start)``; forward SIGTERM and
-    SIGINT to them; restart one that dies (with ``first_start`` False)."""
+class Gate:
+    """Shut until worker 0 has done its start-up recovery; then open for good.
+
+    A pipe whose write end only the first worker 0 keeps: ``open`` closes it, and every
+    ``wait`` (in workers running now, or forked later) reads end-of-file. If worker 0 dies
+    first, the gate opens too (its replacement does no recovery).
+    """
+
+    def __init__(self) -> None:
+        self._read, write = os.pipe()
+        self._write: int | None = write
+
+    def open(self) -> None:
+        """Let the workers in (worker 0); elsewhere: drop this process's write end."""
+        if self._write is not None:
+            os.close(self._write)
+            self._write = None
+
+    def wait(self) -> None:
+        """Return once the gate is open (at once if it is already)."""
+        self.open()  # a write end of our own would keep the pipe open for ever
+        while os.read(self._read, 1):  # nobody writes: this returns b"" at end-of-file
+            pass
+
+
+def supervise(count: int, run_worker: Callable[[int, bool, Gate], None]) -> int:
+    """Fork ``count`` workers running ``run_worker(index, first_start, gate)``; forward
+    SIGTERM and SIGINT to them; restart one that dies (with ``first_start`` False).
+
+    The first worker 0 opens ``gate`` once its start-up recovery is done; the others wait
+    for it before they serve (connections wait in their backlog meanwhile)."""
     children: dict[int, int] = {}
     stopping = False
+    gate = Gate()
 
     def spawn(index: int, first_start: bool) -> None:
         pid = os.fork()
         if pid == 0:
             _die_with_parent()
+            if index != 0 or not first_start:
+                gate.open()  # not the one to open it: only worker 0's first start holds it
             code = 0
             try:
-                run_worker(index, first_start)
+                run_worker(index, first_start, gate)
             except BaseException:
                 code = 1
                 import traceback
@@ -103,6 +135,8 @@ def supervise(count: int, run_worker: Callable[[int, bool], None]) -> int:
             finally:
                 os._exit(code)
         children[pid] = index
+        if index == 0:
+            gate.open()  # worker 0 holds the write end now; nobody else may
 
     def stop(signum: int, _frame: object) -> None:
         nonlocal stopping

@@ -185,3 +185,26 @@ def test_group_commit_jobs(store: Store) -> None:
 
 def test_foreign_keys_are_enforced(store: Store) -> None:
     assert store.query_one("PRAGMA foreign_keys")[0] == 1  # type: ignore[index]
+
+
+def test_a_thread_closes_its_connections_to_every_store(store: Store, tmp_path: Path) -> None:
+    other = Store(tmp_path / "other.db", [SCHEMA_1])
+    used: list[sqlite3.Connection] = []
+
+    def work() -> None:
+        used.extend([store.conn, other.conn])
+        store.query("SELECT * FROM buckets")
+        other.query("SELECT * FROM buckets")
+        Store.close_thread_connections()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    for conn in used:
+        with pytest.raises(sqlite3.ProgrammingError):  # closed
+            conn.execute("SELECT 1")
+        assert conn not in store._all and conn not in other._all
+    assert store.query("SELECT name FROM buckets")[0]["name"] == "seed"  # others keep theirs
+    Store.close_thread_connections()
+    assert store.query("SELECT name FROM buckets")[0]["name"] == "seed"  # and reconnect
+    other.close()

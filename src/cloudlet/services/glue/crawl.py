@@ -23,6 +23,7 @@ import uuid
 from typing import TYPE_CHECKING, Any, Literal
 
 from cloudlet.core.errors import ServiceError
+from cloudlet.core.store import Store
 from cloudlet.services.glue import schedule
 from cloudlet.services.glue.classify import Classification, classify
 from cloudlet.services.glue.errors import CrawlerRunningException
@@ -72,6 +73,7 @@ class CrawlRunner:
         finally:
             with self._lock:
                 self._threads.discard(threading.current_thread())
+            Store.close_thread_connections()  # this thread ends: its connections with it
 
     def run_due(self) -> None:
         """The scheduler's job: start crawlers whose cron schedule fell due."""
