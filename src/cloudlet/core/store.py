@@ -1,7 +1,12 @@
 """SQLite metadata store: one database file per service, WAL, versioned migrations.
 
-Reads use one connection per thread; writes are serialised through one lock per file
-(SQLite allows one writer anyway) so that ``BEGIN IMMEDIATE`` never waits on busy retries.
+Reads use one connection per thread; a thread that ends (a crawl, say) closes its own with
+``Store.close_thread_connections()``, or they stay open until the store closes. Writes are
+serialised through one lock per file (SQLite allows one writer anyway) so that
+``BEGIN IMMEDIATE`` never waits on busy retries.
+
+A durable write (FULL) commits under the lock and syncs the log after releasing it, so
+the workers' syncs overlap instead of queueing (``walsync``).
 
 Hot writers use ``submit``: jobs queue for one writer thread, which runs every job waiting
 at that moment in one transaction (each in its own savepoint, so one failing job does not
@@ -16,11 +21,14 @@ import os
 import queue
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+
+from cloudlet.core.walsync import WalSync
 
 
 class Store:
@@ -31,9 +39,17 @@ class Store:
     directories on the next start.
     """
 
+    #: Every open store, for ``close_thread_connections``.
+    _open: weakref.WeakSet[Store] = weakref.WeakSet()
+    _open_lock = threading.Lock()
+
     def __init__(self, path: Path, migrations: Sequence[str], synchronous: str = "FULL") -> None:
+        """``synchronous``: "FULL", a write returns once it is on disk (synced outside the
+        write lock, see ``walsync``); "NORMAL", once it is in the log (survives a crash of
+        the process, not of the machine); "OFF" for tests."""
         self.path = path
-        self._synchronous = synchronous
+        self._wal_sync = WalSync(path) if synchronous == "FULL" else None
+        self._synchronous = "NORMAL" if synchronous == "FULL" else synchronous
         self._local = threading.local()
         self._write_lock = threading.RLock()
         self._all: list[sqlite3.Connection] = []
@@ -44,6 +60,8 @@ class Store:
         self._writer: threading.Thread | None = None
         self._lock_fd = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         self._migrate(migrations)
+        with Store._open_lock:
+            Store._open.add(self)
 
     def _connect(self) -> sqlite3.Connection:
         # The timeout (busy wait) applies from the first statement: several workers starting
@@ -65,6 +83,27 @@ class Store:
             conn = self._local.conn = self._connect()
         return conn
 
+    def close_thread(self) -> None:
+        """Close the calling thread's connection to this store (the next use opens another)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            return
+        self._local.conn = None
+        with self._all_lock, suppress(ValueError):
+            self._all.remove(conn)
+        with suppress(sqlite3.ProgrammingError):
+            conn.close()
+
+    @classmethod
+    def close_thread_connections(cls) -> None:
+        """Close the calling thread's connections to every store: call it when a thread that
+        used stores ends, or its connections (three or four descriptors each) stay open for
+        as long as the store does."""
+        with cls._open_lock:
+            stores = list(cls._open)
+        for store in stores:
+            store.close_thread()
+
     def _migrate(self, migrations: Sequence[str]) -> None:
         with self.write() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -75,7 +114,9 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: committed on normal exit, rolled back on an exception."""
+        """A write transaction: committed on normal exit, rolled back on an exception; with
+        FULL durability the exit waits until the commit is on disk."""
+        ticket = None
         with self._write_lock:
             conn = self.conn
             if conn.in_transaction:  # nested use inside one write: join it
@@ -90,6 +131,8 @@ class Store:
                 try:
                     yield conn
                     conn.execute("COMMIT")
+                    if self._wal_sync is not None:
+                        ticket = self._wal_sync.committed()
                 except BaseException:
                     # A COMMIT can fail and leave the transaction open (a deferred foreign
                     # key): roll it back, or every later write would join it and never commit.
@@ -98,6 +141,10 @@ class Store:
                     raise
             finally:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+        if ticket is not None and self._wal_sync is not None:
+            # Outside both locks: other threads and processes commit meanwhile, and share
+            # this sync or the next.
+            self._wal_sync.wait(ticket)
 
     def submit(self, job: Callable[[sqlite3.Connection], Any]) -> Future[Any]:
         """Run ``job(conn)`` in the next group transaction; the future resolves after COMMIT."""
@@ -170,6 +217,8 @@ class Store:
         return self.conn.execute(sql, params).fetchone()
 
     def close(self) -> None:
+        with Store._open_lock:
+            Store._open.discard(self)
         if self._writer is not None:
             self._jobs.put(None)
             self._writer.join(timeout=30)
@@ -178,6 +227,8 @@ class Store:
                 with suppress(sqlite3.ProgrammingError):
                     conn.close()
             self._all.clear()
+        if self._wal_sync is not None:
+            self._wal_sync.close()
 
 
 def _split_sql(script: str) -> list[str]:

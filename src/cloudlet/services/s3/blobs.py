@@ -21,17 +21,29 @@ from cloudlet.services.s3.chunked import Sealer
 
 
 class BlobWriter:
-    """One blob being written: bytes go to its file and through its hashers."""
+    """One blob being written: bytes go to its file and through its hashers.
+
+    The file is created only when the bytes outgrow ``BUFFERED`` or at ``finish``: a small
+    body stays in memory until the thread that makes it durable creates, writes and syncs
+    the file in one go. Creating a file waits on its directory, behind other uploads'
+    syncs; done on the event loop, that wait stalled every request of the worker.
+    """
 
     __slots__ = (
-        "_closed", "_fd", "_sealer", "_store", "blob_id", "checksums", "md5", "path", "size",
+        "_buffer", "_buffered", "_closed", "_fd", "_sealer", "_store", "blob_id", "checksums",
+        "md5", "path", "size",
     )  # fmt: skip
+
+    #: Bytes held in memory before the file is created.
+    BUFFERED = 1024 * 1024
 
     def __init__(self, store: BlobStore, checksum_algorithms: Iterable[str] = ()) -> None:
         self._store = store
         self.blob_id = secrets.token_hex(16)
         self.path = store.path(self.blob_id)
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._fd: int | None = None
+        self._buffer: list[bytes] = []
+        self._buffered = 0
         self._closed = False
         self.size = 0
         self.md5 = hashlib.md5()
@@ -57,25 +69,42 @@ class BlobWriter:
         self.size += len(data)
 
     def _write(self, data: bytes) -> None:
+        if self._fd is None:
+            if self._buffered + len(data) <= self.BUFFERED:
+                self._buffer.append(data)
+                self._buffered += len(data)
+                return
+            self._open()
+        assert self._fd is not None
         view = memoryview(data)
         while view:
             written = os.write(self._fd, view)
             view = view[written:]
+
+    def _open(self) -> None:
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        buffered, self._buffer, self._buffered = self._buffer, [], 0
+        for data in buffered:
+            self._write(data)
 
     def finish(self) -> None:
         """Make the bytes durable (per the store's durability) and close the file."""
         if self._sealer is not None:
             self._write(self._sealer.close())
             self._sealer = None
+        if self._fd is None:
+            self._open()
+        assert self._fd is not None
         if self._store.fsync:
             os.fsync(self._fd)
         os.close(self._fd)
         self._closed = True
 
     def abort(self) -> None:
-        if not self._closed:
+        if not self._closed and self._fd is not None:
             os.close(self._fd)
-            self._closed = True
+        self._closed = True
+        self._buffer, self._buffered = [], 0
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
 
