@@ -9,11 +9,12 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ..conftest import Server, make_client
+from ..conftest import AwsCli, Server, make_client
 from .conftest import expect_error, upload_multipart
 from .versioned import bucket_maker, delete_everything
 
@@ -607,3 +608,33 @@ def test_queue_survives_kill_9(own_server: Server) -> None:
     for index, version in enumerate(versions):
         wait_status(s3, "src", f"k{index}", version, "COMPLETED")
         assert s3.get_object(Bucket="dst", Key=f"k{index}")["VersionId"] == version
+
+
+def test_aws_cli_replication(aws: AwsCli, s3: Any, make: Maker, tmp_path: Path) -> None:
+    """As the course types it: s3api put-bucket-replication, s3 cp, s3api head-object."""
+    source, destination = pair(make)
+    config = tmp_path / "replication.json"
+    config.write_text(json.dumps({"Role": ROLE, "Rules": [rule(destination)]}))
+    aws(
+        "s3api",
+        "put-bucket-replication",
+        "--bucket",
+        source,
+        "--replication-configuration",
+        f"file://{config}",
+    )
+    got = aws.json("s3api", "get-bucket-replication", "--bucket", source)
+    assert got["ReplicationConfiguration"]["Rules"][0]["Destination"]["Bucket"] == arn(destination)
+    data = tmp_path / "report.csv"
+    data.write_bytes(b"a,b\n1,2\n")
+    aws("s3", "cp", str(data), f"s3://{source}/reports/report.csv")
+    head = aws.json("s3api", "head-object", "--bucket", source, "--key", "reports/report.csv")
+    wait_status(s3, source, "reports/report.csv", head["VersionId"], "COMPLETED")
+    copy = aws.json("s3api", "head-object", "--bucket", destination, "--key", "reports/report.csv")
+    assert copy["ReplicationStatus"] == "REPLICA"
+    assert copy["VersionId"] == head["VersionId"]
+    aws("s3api", "delete-bucket-replication", "--bucket", source)
+    assert (
+        "ReplicationConfigurationNotFoundError"
+        in aws("s3api", "get-bucket-replication", "--bucket", source, check=False).stderr
+    )
