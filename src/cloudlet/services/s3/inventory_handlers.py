@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from cloudlet.core.errors import error
 from cloudlet.services.base import RequestContext, operation
+from cloudlet.services.s3.config_pages import page_of
 from cloudlet.services.s3.errors import NoSuchConfiguration
 from cloudlet.services.s3.inventory import validate
 from cloudlet.services.s3.inventory_jobs import CONFIGS, RUNS, today
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from cloudlet.services.s3.handlers import S3
 
 MAX_CONFIGURATIONS = 1000
-PAGE = 100
 
 
 def _configurations(s3: S3, bucket: str) -> dict[str, Any]:
@@ -75,18 +75,7 @@ def list_bucket_inventory_configurations(
     """By id, 100 a page; the continuation token is the last id of the page before."""
     bucket = s3.bucket_for(ctx, params["Bucket"])
     configs = _configurations(s3, bucket.name)
-    token = params.get("ContinuationToken")
-    ids = sorted(i for i in configs if token is None or i > token)
-    page = ids[:PAGE]
-    output: dict[str, Any] = {
-        "IsTruncated": len(ids) > PAGE,
-        "InventoryConfigurationList": [configs[i] for i in page] or None,
-    }
-    if token is not None:
-        output["ContinuationToken"] = token
-    if len(ids) > PAGE:
-        output["NextContinuationToken"] = page[-1]
-    return output
+    return page_of(configs, params.get("ContinuationToken"), "InventoryConfigurationList")
 
 
 @operation("DeleteBucketInventoryConfiguration")

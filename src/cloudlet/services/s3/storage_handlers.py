@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from cloudlet.core.errors import InvalidArgument, MalformedXML, error
 from cloudlet.services.base import RequestContext, operation
+from cloudlet.services.s3.config_pages import page_of
 from cloudlet.services.s3.errors import (
     InvalidObjectState,
     NoSuchConfiguration,
@@ -31,7 +32,6 @@ TIERS = ("Expedited", "Standard", "Bulk")
 #: Days without access an Intelligent-Tiering archive tier may wait for, per tier.
 ARCHIVE_DAYS = {"ARCHIVE_ACCESS": (90, 730), "DEEP_ARCHIVE_ACCESS": (180, 730)}
 MAX_CONFIGURATIONS = 1000
-PAGE = 100
 
 
 @operation("RestoreObject")
@@ -171,18 +171,7 @@ def list_bucket_intelligent_tiering_configurations(
 ) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
     configs = _configurations(s3, bucket.name)
-    token = params.get("ContinuationToken")
-    ids = sorted(i for i in configs if token is None or i > token)
-    page = ids[:PAGE]
-    output: dict[str, Any] = {
-        "IsTruncated": len(ids) > PAGE,
-        "IntelligentTieringConfigurationList": [configs[i] for i in page] or None,
-    }
-    if token is not None:
-        output["ContinuationToken"] = token
-    if len(ids) > PAGE:
-        output["NextContinuationToken"] = page[-1]
-    return output
+    return page_of(configs, params.get("ContinuationToken"), "IntelligentTieringConfigurationList")
 
 
 @operation("DeleteBucketIntelligentTieringConfiguration")
