@@ -64,11 +64,19 @@ class Store:
             Store._open.add(self)
 
     def _connect(self) -> sqlite3.Connection:
-        # The timeout (busy wait) applies from the first statement: several workers starting
-        # on a fresh data directory switch it to WAL at the same moment.
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
+        # Several workers starting on a fresh data directory switch it to WAL at the same
+        # moment: each holds a shared lock and wants an exclusive one, and SQLite answers
+        # one of them "database is locked" at once (a deadlock, so no busy wait). They take
+        # turns on a lock file of their own: the writers' lock could be held by a thread
+        # that waits for this one.
+        fd = os.open(f"{self.path}.open-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            conn.execute("PRAGMA journal_mode=WAL")
+        finally:
+            os.close(fd)  # releases the lock
         conn.execute(f"PRAGMA synchronous={self._synchronous}")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")

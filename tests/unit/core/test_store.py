@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -208,3 +210,30 @@ def test_a_thread_closes_its_connections_to_every_store(store: Store, tmp_path: 
     Store.close_thread_connections()
     assert store.query("SELECT name FROM buckets")[0]["name"] == "seed"  # and reconnect
     other.close()
+
+
+def _open_at(path: Path, start: float, errors: Any) -> None:
+    while time.time() < start:  # every process opens at the same moment
+        pass
+    try:
+        Store(path, [SCHEMA_1]).close()
+    except Exception as exc:
+        errors.put(repr(exc))
+
+
+def test_processes_opening_a_fresh_database_together(tmp_path: Path) -> None:
+    """Workers starting on a new data directory all switch it to WAL at once; unserialised,
+    SQLite refused about one in three such starts with "database is locked"."""
+    errors: Any = multiprocessing.Queue()
+    for trial in range(15):
+        path = tmp_path / f"fresh-{trial}.db"
+        start = time.time() + 0.2
+        processes = [
+            multiprocessing.Process(target=_open_at, args=(path, start, errors)) for _ in range(4)
+        ]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join(30)
+            assert process.exitcode == 0
+    assert errors.empty(), errors.get()
