@@ -128,10 +128,6 @@ def checksum_output(checksum: dict[str, str] | None) -> dict[str, str]:
     return {f"Checksum{checksum['algorithm']}": checksum["value"], "ChecksumType": checksum["type"]}
 
 
-#: Files up to this size are unlinked on the event loop; bigger ones free many extents.
-INLINE_UNLINK = 1024 * 1024
-
-
 async def commit(
     s3: S3, record: ObjectRecord, params: dict[str, Any], writer: BlobWriter | None = None
 ) -> None:
@@ -181,11 +177,9 @@ async def free_blobs(
 ) -> None:
     """Delete a replaced or deleted record's files (after its metadata change committed)."""
     blobs = [b for b in record.blob_ids() if b not in keep]
-    if not blobs:
-        return
-    if record.size <= INLINE_UNLINK:
-        s3.blobs.delete(blobs)
-    else:
+    if blobs:
+        # Even a small file's unlink waits on its directory behind other requests' syncs:
+        # on the event loop that stalled every request of the worker.
         await asyncio.get_running_loop().run_in_executor(s3.cloud.executor, s3.blobs.delete, blobs)
 
 
