@@ -125,6 +125,7 @@ class Store:
         """A write transaction: committed on normal exit, rolled back on an exception; with
         FULL durability the exit waits until the commit is on disk."""
         ticket = None
+        after: list[Callable[[], None]] = []
         with self._write_lock:
             conn = self.conn
             if conn.in_transaction:  # nested use inside one write: join it
@@ -134,6 +135,7 @@ class Store:
             # which wakes us the moment it is free, rather than in SQLite's busy handler,
             # which sleeps and retries (milliseconds of latency under contention).
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+            self._local.after = after
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -149,10 +151,24 @@ class Store:
                     raise
             finally:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                self._local.after = None
+        for callback in after:  # reached only when the transaction committed
+            callback()
         if ticket is not None and self._wal_sync is not None:
             # Outside both locks: other threads and processes commit meanwhile, and share
             # this sync or the next.
             self._wal_sync.wait(ticket)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the calling thread's write transaction has committed (never,
+        if it rolls back); at once outside one. Caches are dropped here: dropped inside the
+        transaction, another thread (or worker) could cache the old row again before the
+        commit."""
+        pending = getattr(self._local, "after", None)
+        if pending is None:
+            callback()
+        else:
+            pending.append(callback)
 
     def submit(self, job: Callable[[sqlite3.Connection], Any]) -> Future[Any]:
         """Run ``job(conn)`` in the next group transaction; the future resolves after COMMIT."""

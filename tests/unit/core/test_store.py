@@ -237,3 +237,19 @@ def test_processes_opening_a_fresh_database_together(tmp_path: Path) -> None:
             process.join(30)
             assert process.exitcode == 0
     assert errors.empty(), errors.get()
+
+
+def test_after_commit_waits_for_the_commit(store: Store) -> None:
+    ran: list[str] = []
+    store.after_commit(lambda: ran.append("outside"))
+    assert ran == ["outside"]
+    with store.write() as conn:
+        conn.execute("INSERT INTO buckets VALUES ('a', 1)")
+        with store.write():  # a nested write joins the outer transaction
+            store.after_commit(lambda: ran.append("committed"))
+        assert ran == ["outside"]
+    assert ran == ["outside", "committed"]
+    with pytest.raises(RuntimeError), store.write():
+        store.after_commit(lambda: ran.append("rolled back"))
+        raise RuntimeError
+    assert ran == ["outside", "committed"]

@@ -175,12 +175,23 @@ class Buckets:
         self._forget(name)
 
     def _forget(self, name: str) -> None:
+        """Drop the bucket's cached rows now (this thread may read them again inside its
+        transaction) and once more after the commit, when other workers are told too: a
+        reader may have cached the old rows in between."""
+        self._drop(name)
+
+        def committed() -> None:
+            self._drop(name)
+            if self._on_change is not None:
+                self._on_change()  # other workers drop their cached copy
+
+        self.store.after_commit(committed)
+
+    def _drop(self, name: str) -> None:
         with self._lock:
             self._cache.pop(name, None)
             for key in [k for k in self._configs if k[0] == name]:
                 del self._configs[key]
-        if self._on_change is not None:
-            self._on_change()  # other workers drop their cached copy
 
     def invalidate(self) -> None:
         with self._lock:

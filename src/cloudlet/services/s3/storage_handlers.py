@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from cloudlet.core.errors import InvalidArgument, MalformedXML, error
 from cloudlet.services.base import RequestContext, operation
-from cloudlet.services.s3.config_pages import page_of
+from cloudlet.services.s3 import id_configs
 from cloudlet.services.s3.errors import (
     InvalidObjectState,
-    NoSuchConfiguration,
     RestoreAlreadyInProgress,
 )
 from cloudlet.services.s3.object_handlers import find_version
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
 TIERS = ("Expedited", "Standard", "Bulk")
 #: Days without access an Intelligent-Tiering archive tier may wait for, per tier.
 ARCHIVE_DAYS = {"ARCHIVE_ACCESS": (90, 730), "DEEP_ARCHIVE_ACCESS": (180, 730)}
-MAX_CONFIGURATIONS = 1000
 
 
 @operation("RestoreObject")
@@ -116,15 +114,7 @@ def put_bucket_intelligent_tiering_configuration(
             ArgumentValue=params["Id"],
         )
     _check_tierings(config.get("Tierings") or [])
-    configs = dict(_configurations(s3, bucket.name))
-    if params["Id"] not in configs and len(configs) >= MAX_CONFIGURATIONS:
-        raise error(
-            "TooManyConfigurations",
-            "You are attempting to create a new configuration but have already reached the "
-            "1,000-configuration limit.",
-        )
-    configs[params["Id"]] = config
-    s3.buckets.put_config(bucket.name, "intelligent-tiering", configs)
+    id_configs.store(s3.buckets, bucket.name, "intelligent-tiering", params["Id"], config)
     return {}
 
 
@@ -159,9 +149,7 @@ def get_bucket_intelligent_tiering_configuration(
     s3: S3, ctx: RequestContext, params: dict[str, Any]
 ) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
-    config = _configurations(s3, bucket.name).get(params["Id"])
-    if config is None:
-        raise NoSuchConfiguration()
+    config = id_configs.find(_configurations(s3, bucket.name), params["Id"])
     return {"IntelligentTieringConfiguration": config}
 
 
@@ -170,8 +158,8 @@ def list_bucket_intelligent_tiering_configurations(
     s3: S3, ctx: RequestContext, params: dict[str, Any]
 ) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
-    configs = _configurations(s3, bucket.name)
-    return page_of(configs, params.get("ContinuationToken"), "IntelligentTieringConfigurationList")
+    configs, token = _configurations(s3, bucket.name), params.get("ContinuationToken")
+    return id_configs.page_of(configs, token, "IntelligentTieringConfigurationList")
 
 
 @operation("DeleteBucketIntelligentTieringConfiguration")
@@ -179,11 +167,5 @@ def delete_bucket_intelligent_tiering_configuration(
     s3: S3, ctx: RequestContext, params: dict[str, Any]
 ) -> dict[str, Any]:
     bucket = s3.bucket_for(ctx, params["Bucket"])
-    configs = dict(_configurations(s3, bucket.name))
-    if configs.pop(params["Id"], None) is None:
-        raise NoSuchConfiguration()
-    if configs:
-        s3.buckets.put_config(bucket.name, "intelligent-tiering", configs)
-    else:
-        s3.buckets.delete_config(bucket.name, "intelligent-tiering")
+    id_configs.remove(s3.buckets, bucket.name, "intelligent-tiering", params["Id"])
     return {"__status": 204}
